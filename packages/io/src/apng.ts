@@ -29,10 +29,8 @@ function frameControl(seq: number, width: number, height: number, delayMs: numbe
   const data = new Uint8Array(26);
   data.set(u32s(seq, width, height, 0, 0));
   // The delay is num/den seconds with 16-bit fields: milliseconds while they fit, else 1/100 s.
-  const [num, den] =
-    delayMs <= 65535
-      ? [Math.round(delayMs), 1000]
-      : [Math.min(65535, Math.round(delayMs / 10)), 100];
+  const ms = Math.round(delayMs);
+  const [num, den] = ms <= 65535 ? [ms, 1000] : [Math.min(65535, Math.round(ms / 10)), 100];
   const view = new DataView(data.buffer);
   view.setUint16(20, num);
   view.setUint16(22, den);
@@ -42,7 +40,10 @@ function frameControl(seq: number, width: number, height: number, delayMs: numbe
 }
 
 /** Encodes equal-sized frames as an APNG, RGB if every frame is opaque, else RGBA. */
-export function encodeApng(frames: readonly RgbaImage[], opts: AnimationOptions = {}): Uint8Array {
+export function encodeApng(
+  frames: readonly RgbaImage[],
+  opts: AnimationOptions = {},
+): Uint8Array<ArrayBuffer> {
   assertSameSize(frames);
   const { width, height } = frames[0];
   const delays = frameDelays(frames.length, opts);
@@ -52,8 +53,9 @@ export function encodeApng(frames: readonly RgbaImage[], opts: AnimationOptions 
   const parts: Uint8Array[] = [PNG_SIGNATURE];
   let seq = 0;
   frames.forEach((frame, i) => {
-    const png = new PNG({ width, height });
-    png.data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+    // A plain object: `new PNG({ width, height })` would allocate pixels we then replace.
+    const pixels = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+    const png = { width, height, data: pixels } as PNG;
     const chunks = splitChunks(
       PNG.sync.write(png, { colorType, inputColorType: 6, inputHasAlpha: true }),
     );

@@ -5,7 +5,15 @@
 
 import { ImageError } from "./errors.ts";
 import { checkPixelLimit, type DecodeOptions, readImageHeader } from "./header.ts";
-import { flattenAlpha, type ImageFormat, isOpaque, type Rgb, type RgbaImage } from "./image.ts";
+import {
+  assertImage,
+  DEFAULT_JPEG_QUALITY,
+  flattenAlpha,
+  type ImageFormat,
+  isOpaque,
+  type Rgb,
+  type RgbaImage,
+} from "./image.ts";
 
 export * from "./shared.ts";
 
@@ -61,7 +69,7 @@ export async function decodeImageInBrowser(
   } catch (err) {
     throw new ImageError(
       "corrupt",
-      `the browser could not decode this ${header.format.toUpperCase()}`,
+      `${header.format.toUpperCase()} data is corrupt: the browser could not decode it`,
       { cause: err },
     );
   }
@@ -88,13 +96,17 @@ export async function encodeImageInBrowser(
   img: RgbaImage,
   format: ImageFormat,
   opts: BrowserEncodeOptions = {},
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
+  assertImage(img);
+  const quality = format === "jpeg" ? (opts.quality ?? DEFAULT_JPEG_QUALITY) / 100 : undefined;
+  if (quality !== undefined && !(quality >= 0.01 && quality <= 1)) {
+    throw new RangeError(`JPEG quality must be between 1 and 100, got ${opts.quality}`);
+  }
   const flat = format === "jpeg" && !isOpaque(img) ? flattenAlpha(img, opts.background) : img;
   const { ctx, toBlob } = makeCanvas(img.width, img.height);
   if (!ctx) throw new Error("no 2D canvas context available");
   // ImageData wants its own ArrayBuffer-backed array; the copy also leaves `img` untouched.
   ctx.putImageData(new ImageData(new Uint8ClampedArray(flat.data), img.width, img.height), 0, 0);
-  const quality = format === "jpeg" ? (opts.quality ?? 90) / 100 : undefined;
   const blob = await toBlob(MIME[format], quality);
   // Browsers quietly fall back to PNG for a type they cannot encode; say so instead.
   if (blob.type !== MIME[format]) {

@@ -4,6 +4,7 @@ import { encode as encodeJpegPixels } from "jpeg-js";
 import { PNG } from "pngjs";
 import {
   assertImage,
+  DEFAULT_JPEG_QUALITY,
   flattenAlpha,
   type ImageFormat,
   isOpaque,
@@ -13,20 +14,18 @@ import {
 } from "./image.ts";
 
 export interface EncodeOptions {
-  /** JPEG quality, 1–100; default 90, where artefacts are hard to see and files stay small. */
+  /** JPEG quality, 1–100; default DEFAULT_JPEG_QUALITY (90). */
   quality?: number;
   /** JPEG has no alpha: transparent pixels are composited over this colour (default white). */
   background?: Rgb;
 }
-
-export const DEFAULT_JPEG_QUALITY = 90;
 
 /** Encodes an image as PNG (lossless, keeps alpha) or JPEG (lossy, alpha flattened). */
 export function encodeImage(
   img: RgbaImage,
   format: ImageFormat,
   opts: EncodeOptions = {},
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   assertImage(img);
   if (format === "png") return encodePng(img);
   if (format === "jpeg") return encodeJpeg(img, opts);
@@ -34,16 +33,17 @@ export function encodeImage(
 }
 
 /** Writes RGB (colour type 2) when the image is opaque, a quarter smaller than RGBA (type 6). */
-function encodePng(img: RgbaImage): Uint8Array {
+function encodePng(img: RgbaImage): Uint8Array<ArrayBuffer> {
   const { width, height, data } = img;
   const opaque = isOpaque(img);
-  const png = new PNG({ width, height });
-  png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // The packer reads only width, height and data; `new PNG({ width, height })` would first
+  // allocate a w·h·4 buffer of its own, only for us to replace it.
+  const png = { width, height, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
   const options = { colorType: opaque ? 2 : 6, inputColorType: 6, inputHasAlpha: true } as const;
-  return ownedBytes(PNG.sync.write(png, options));
+  return ownedBytes(PNG.sync.write(png as PNG, options));
 }
 
-function encodeJpeg(img: RgbaImage, opts: EncodeOptions): Uint8Array {
+function encodeJpeg(img: RgbaImage, opts: EncodeOptions): Uint8Array<ArrayBuffer> {
   const quality = opts.quality ?? DEFAULT_JPEG_QUALITY;
   if (!(quality >= 1 && quality <= 100)) {
     throw new RangeError(`JPEG quality must be between 1 and 100, got ${quality}`);

@@ -56,7 +56,10 @@ export async function writeImageFile(
   await writeFileAtomic(path, encodeImage(img, formatFromPath(path), opts));
 }
 
-/** Writes frames as an animated GIF (.gif) or APNG (.png, .apng), atomically. */
+/**
+ * Writes frames as an animated GIF (.gif) or APNG (.png, .apng), atomically. APNG keeps every
+ * colour and alpha; it ignores the GIF-only options (palette, background).
+ */
 export async function writeAnimationFile(
   path: string,
   frames: readonly RgbaImage[],
@@ -84,8 +87,7 @@ export async function writeAnimationFile(
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  // "wx" fails rather than reuse a name someone else holds: only a file we created is ours to
-  // delete.
+  // "wx": fail rather than reuse a name someone else holds, so we only ever delete our own file.
   const file = await open(temp, "wx");
   try {
     try {

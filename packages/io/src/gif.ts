@@ -8,7 +8,7 @@
 
 import * as gifencModule from "gifenc";
 import { ImageError } from "./errors.ts";
-import { assertSameSize, flattenAlpha, type Rgb, type RgbaImage } from "./image.ts";
+import { assertSameSize, flattenAlpha, isOpaque, type Rgb, type RgbaImage } from "./image.ts";
 import { type AnimationOptions, frameDelays } from "./timing.ts";
 
 // Bundlers and vitest load gifenc's ESM build (named exports); Node loads its CommonJS build,
@@ -39,7 +39,10 @@ function gifDelayMs(ms: number): number {
 }
 
 /** Encodes equal-sized frames as an animated GIF (GIF89a, NETSCAPE2.0 loop extension). */
-export function encodeGif(frames: readonly RgbaImage[], opts: GifOptions = {}): Uint8Array {
+export function encodeGif(
+  frames: readonly RgbaImage[],
+  opts: GifOptions = {},
+): Uint8Array<ArrayBuffer> {
   assertSameSize(frames);
   const { width, height } = frames[0];
   if (width > MAX_GIF_SIDE || height > MAX_GIF_SIDE) {
@@ -49,13 +52,16 @@ export function encodeGif(frames: readonly RgbaImage[], opts: GifOptions = {}): 
     );
   }
   const delays = frameDelays(frames.length, opts);
-  const opaque = frames.map((frame) => flattenAlpha(frame, opts.background));
-  const global = opts.palette === "global" ? quantize(samplePixels(opaque), 256) : undefined;
+  // Flattened one frame at a time, so a long animation is never held twice.
+  const opaque = (img: RgbaImage) => (isOpaque(img) ? img : flattenAlpha(img, opts.background));
+  const global =
+    opts.palette === "global" ? quantize(opaque(samplePixels(frames)).data, 256) : undefined;
 
   const gif = GIFEncoder();
-  opaque.forEach((frame, i) => {
-    const palette = global ?? quantize(frame.data, 256);
-    gif.writeFrame(applyPalette(frame.data, palette), width, height, {
+  frames.forEach((frame, i) => {
+    const { data } = opaque(frame);
+    const palette = global ?? quantize(data, 256);
+    gif.writeFrame(applyPalette(data, palette), width, height, {
       // The first frame's palette becomes the global colour table; later frames carry a local
       // table only when they have their own palette.
       palette: i === 0 || !global ? palette : undefined,
@@ -67,16 +73,20 @@ export function encodeGif(frames: readonly RgbaImage[], opts: GifOptions = {}): 
   return gif.bytes();
 }
 
-/** Every k-th pixel of every frame, k chosen so the sample holds about GLOBAL_SAMPLE_PIXELS. */
-function samplePixels(frames: readonly RgbaImage[]): Uint8ClampedArray {
-  const pixels = frames.length * frames[0].width * frames[0].height;
-  const stride = Math.max(1, Math.floor(pixels / GLOBAL_SAMPLE_PIXELS));
-  const perFrame = Math.ceil((frames[0].width * frames[0].height) / stride);
-  const sample = new Uint8ClampedArray(frames.length * perFrame * 4);
-  let o = 0;
-  for (const { data } of frames) {
-    for (let p = 0; p * 4 < data.length; p += stride, o += 4)
-      sample.set(data.subarray(p * 4, p * 4 + 4), o);
-  }
-  return sample.subarray(0, o);
+/**
+ * Every k-th pixel of every frame as one 1-pixel-high image, k chosen so that it holds about
+ * GLOBAL_SAMPLE_PIXELS: enough to find the colours that matter, cheap to quantise.
+ */
+function samplePixels(frames: readonly RgbaImage[]): RgbaImage {
+  const perFrame = frames[0].width * frames[0].height;
+  const stride = Math.max(1, Math.floor((frames.length * perFrame) / GLOBAL_SAMPLE_PIXELS));
+  const taken = Math.ceil(perFrame / stride);
+  const data = new Uint8ClampedArray(frames.length * taken * 4);
+  frames.forEach((frame, f) => {
+    for (let k = 0; k < taken; k++) {
+      const p = k * stride;
+      data.set(frame.data.subarray(p * 4, p * 4 + 4), (f * taken + k) * 4);
+    }
+  });
+  return { width: frames.length * taken, height: 1, data };
 }

@@ -17,7 +17,7 @@ declare module "gifenc" {
   export interface Encoder {
     writeFrame(index: Uint8Array, width: number, height: number, opts?: FrameOptions): void;
     finish(): void;
-    bytes(): Uint8Array;
+    bytes(): Uint8Array<ArrayBuffer>;
   }
   export type Format = "rgb565" | "rgb444" | "rgba4444";
   export function GIFEncoder(opts?: { auto?: boolean; initialCapacity?: number }): Encoder;

@@ -16,6 +16,9 @@ export type Rgb = readonly [number, number, number];
 
 export const WHITE: Rgb = [255, 255, 255];
 
+/** JPEG quality when none is given: artefacts are hard to see and files stay small. */
+export const DEFAULT_JPEG_QUALITY = 90;
+
 /**
  * The default cap on decoded pixels: 64 megapixels is 256 MB of RGBA, above any photo a phone
  * takes and below what a browser tab or a small CI runner can afford to hold twice.
@@ -79,9 +82,11 @@ export function flattenAlpha(img: RgbaImage, background: Rgb = WHITE): RgbaImage
  * A plain Uint8Array over `bytes` when it spans its whole ArrayBuffer, else a copy that does.
  * Node's Buffer hands out slices of a shared 8 KB pool for small allocations; such a view must
  * not escape, or transferring its `.buffer` to a worker would take other code's bytes with it.
- * (A plain Uint8Array, not a Buffer, also keeps `.slice()` meaning "copy".)
+ * (A plain Uint8Array, not a Buffer, also keeps `.slice()` meaning "copy"; and its type says
+ * ArrayBuffer, which Blob and Response insist on.)
  */
-export function ownedBytes(bytes: Uint8Array): Uint8Array {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return whole ? new Uint8Array(bytes.buffer) : new Uint8Array(bytes);
+export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const { buffer } = bytes;
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
+  return whole && buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(bytes);
 }

@@ -3,7 +3,7 @@
 
 export { encodeApng } from "./apng.ts";
 export { decodeImage } from "./decode.ts";
-export { DEFAULT_JPEG_QUALITY, type EncodeOptions, encodeImage } from "./encode.ts";
+export { type EncodeOptions, encodeImage } from "./encode.ts";
 export {
   formatFromPath,
   readImageFile,

@@ -28,18 +28,12 @@ const DHP = 0xde;
 const DECODABLE_SOF = new Set([0xc0, 0xc1, 0xc2]);
 /** Every SOF marker: C0–CF except C4 (DHT), C8 (reserved) and CC (DAC). */
 const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
-const SOF_KIND: Record<number, string> = {
-  195: "lossless",
-  197: "hierarchical",
-  198: "hierarchical",
-  199: "hierarchical",
-  201: "arithmetic-coded",
-  202: "arithmetic-coded",
-  203: "arithmetic-coded",
-  205: "arithmetic-coded",
-  206: "arithmetic-coded",
-  207: "arithmetic-coded",
-};
+/** What the SOF markers jpeg-js cannot decode announce (ITU-T T.81, table B.1). */
+function sofKind(marker: number): string {
+  if (marker === 0xc3) return "lossless";
+  if (marker >= 0xc5 && marker <= 0xc7) return "hierarchical";
+  return "arithmetic-coded"; // C9–CB and CD–CF
+}
 
 /** "Exif\0\0" opens an APP1 segment that holds TIFF-structured EXIF. */
 const isExif = (s: Uint8Array) =>
@@ -58,7 +52,10 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader {
   const truncated = (detail: string) =>
     new ImageError("truncated", `image is truncated: ${detail} of JPEG data, got ${n}`);
   const unsupported = (what: string) =>
-    new ImageError("unsupported", `unsupported image format (${what}): use PNG or baseline JPEG`);
+    new ImageError(
+      "unsupported",
+      `unsupported image format (${what}): use PNG or an ordinary 8-bit JPEG`,
+    );
 
   let frame: Omit<JpegHeader, "orientation"> | undefined;
   let orientation: Orientation = 1;
@@ -101,7 +98,7 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader {
   return { ...frame, orientation };
 
   function parseSof(marker: number, s: Uint8Array): Omit<JpegHeader, "orientation"> {
-    if (!DECODABLE_SOF.has(marker)) throw unsupported(`${SOF_KIND[marker]} JPEG`);
+    if (!DECODABLE_SOF.has(marker)) throw unsupported(`${sofKind(marker)} JPEG`);
     if (s.length < 6) throw new ImageError("corrupt", "JPEG data is corrupt: short SOF segment");
     const precision = s[0];
     const height = (s[1] << 8) | s[2];

@@ -45,12 +45,18 @@ export function applyOrientation(img: RgbaImage, orientation: Orientation): Rgba
   const bytes = img.data.byteOffset % 4 === 0 ? img.data : img.data.slice();
   const src = new Uint32Array(bytes.buffer, bytes.byteOffset, w * h);
   const out = new Uint32Array(w * h);
-  const place = PLACE[orientation];
+  // Each placement is affine in (x, y), so the destination index is origin + x·stepX + y·stepY:
+  // three evaluations of the table give all three, and the loop does no per-pixel calls.
+  const index = (x: number, y: number) => {
+    const [dx, dy] = PLACE[orientation](x, y, w, h);
+    return dy * outWidth + dx;
+  };
+  const origin = index(0, 0);
+  const stepX = index(1, 0) - origin;
+  const stepY = index(0, 1) - origin;
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const [dx, dy] = place(x, y, w, h);
-      out[dy * outWidth + dx] = src[y * w + x];
-    }
+    const row = origin + y * stepY;
+    for (let x = 0; x < w; x++) out[row + x * stepX] = src[y * w + x];
   }
   return { width: outWidth, height: outHeight, data: new Uint8ClampedArray(out.buffer) };
 }

@@ -50,7 +50,7 @@ export function splitChunks(png: Uint8Array): PngChunk[] {
 }
 
 /** Concatenates byte arrays into one. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -12,6 +12,7 @@ export {
 } from "./header.ts";
 export {
   assertImage,
+  DEFAULT_JPEG_QUALITY,
   DEFAULT_MAX_PIXELS,
   flattenAlpha,
   type ImageFormat,

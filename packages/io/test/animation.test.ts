@@ -47,6 +47,16 @@ describe("encodeGif", () => {
     }
   });
 
+  it("a global palette sampled with a stride still finds every flat colour", () => {
+    // 9 frames of 512×512 = 2.4 M pixels: every 2nd pixel goes into the palette's sample.
+    const big = [0, 1, 2, 3, 0, 1, 2, 3, 0].map((k) => frame(k, 512, 512));
+    const gif = readGif(encodeGif(big, { palette: "global" }));
+    expect(gif.frames).toHaveLength(9);
+    // Buffer.equals: toEqual walks a million-element array one element at a time, slowly.
+    const same = gif.frames.map((f, k) => Buffer.from(f.rgba).equals(Buffer.from(big[k].data)));
+    expect(same).toEqual(new Array(9).fill(true));
+  });
+
   it("per-frame delays, the 2-centisecond floor, and play-once", () => {
     const gif = readGif(encodeGif(frames, { delayMs: [0, 14, 15, 1000], loop: false }));
     expect(gif.frames.map((f) => f.delayCs)).toEqual([2, 2, 2, 100]);
@@ -146,6 +156,14 @@ describe("encodeApng", () => {
       ]);
       expect(new Uint8ClampedArray(PNG.sync.read(png).data)).toEqual(frames[k++].data);
     }
+  });
+
+  it("stores delays over 65.535 s in hundredths of a second", () => {
+    const fctl = chunksOf(encodeApng([frame(0)], { delayMs: 70_000 })).find(
+      (c) => c.type === "fcTL",
+    );
+    const view = Buffer.from(fctl!.data);
+    expect([view.readUInt16BE(20), view.readUInt16BE(22)]).toEqual([7000, 100]);
   });
 
   it("keeps alpha (colour type 6) and can play once", () => {

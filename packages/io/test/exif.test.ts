@@ -4,6 +4,7 @@
 import * as exifr from "exifr";
 import { describe, expect, it } from "vitest";
 import {
+  applyOrientation,
   decodeImage,
   encodeImage,
   type RgbaImage,
@@ -91,5 +92,33 @@ describe("EXIF orientation", () => {
     expect(readExifOrientation(tiff.subarray(0, 20))).toBe(1); // cut inside IFD0
     expect(readExifOrientation(Uint8Array.from([0x4d, 0x4d, 0, 43, 0, 0, 0, 8]))).toBe(1);
     expect(readExifOrientation(new Uint8Array(0))).toBe(1);
+  });
+});
+
+describe("applyOrientation on exact pixels", () => {
+  /** One pixel per cell, the letter's code in R, a byte offset of 1 to force the aligned copy. */
+  const tiny = (rows: readonly string[]): RgbaImage => {
+    const width = rows[0].length;
+    const buffer = new Uint8ClampedArray(1 + width * rows.length * 4);
+    const data = buffer.subarray(1);
+    [...rows.join("")].forEach((ch, p) => {
+      data.set([ch.charCodeAt(0), 0, 0, 255], p * 4);
+    });
+    return { width, height: rows.length, data };
+  };
+  const letters = (img: RgbaImage) =>
+    Array.from({ length: img.height }, (_, y) =>
+      Array.from({ length: img.width }, (_, x) =>
+        String.fromCharCode(img.data[(y * img.width + x) * 4]),
+      ).join(""),
+    );
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8] as const)("orientation %i", (n) => {
+    expect(letters(applyOrientation(tiny(STORED), n))).toEqual(DISPLAYED[n]);
+  });
+
+  it("a one-row strip turns into a column", () => {
+    expect(letters(applyOrientation(tiny(["ABCD"]), 6))).toEqual(["A", "B", "C", "D"]);
+    expect(letters(applyOrientation(tiny(["ABCD"]), 8))).toEqual(["D", "C", "B", "A"]);
   });
 });
