@@ -1,0 +1,227 @@
+// How each routine becomes a dispatch: which shader, which template slots, which Params, how
+// many workgroups, and what it costs (bytes moved at least, FLOPs) for traces and benchmarks.
+
+import argmaxWgsl from "../../../../../shaders/argmax.wgsl";
+import assignWgsl from "../../../../../shaders/assign.wgsl";
+import elementwiseWgsl from "../../../../../shaders/elementwise.wgsl";
+import gatherWgsl from "../../../../../shaders/gather.wgsl";
+import matmulWgsl from "../../../../../shaders/matmul.wgsl";
+import padWgsl from "../../../../../shaders/pad.wgsl";
+import prelude from "../../../../../shaders/prelude.wgsl";
+import reduceWgsl from "../../../../../shaders/reduce.wgsl";
+import { wgslType } from "../../dtype.ts";
+import type { Expr } from "../../expr.ts";
+import { sizeOf, type Shape } from "../../shape.ts";
+import type { Region, Routines, Storage } from "../backend.ts";
+import { genExpr } from "./codegen.ts";
+import type { ParamValues } from "./params.ts";
+import { fillTemplate } from "./template.ts";
+
+/** One dispatch, fully described. The backend turns it into a pipeline, bind group and pass. */
+export interface Launch {
+  kernel: string;
+  source: string;
+  entry: string;
+  constants: Record<string, number>;
+  params: ParamValues;
+  /** Bindings 1, 2, …: the output first, then every storage the inputs read. */
+  storages: Storage[];
+  workgroups: [number, number, number];
+  bytes: number;
+  flops: number;
+}
+
+const MAX_RANK = 8;
+const WG_1D = 64;
+
+/** Workgroups for n threads of 64, folded into 2-D when one dimension would overflow. */
+export function grid(n: number, maxPerDim: number): { workgroups: [number, number, number]; rowStride: number } {
+  const groups = Math.max(1, Math.ceil(n / WG_1D));
+  if (groups <= maxPerDim) return { workgroups: [groups, 1, 1], rowStride: groups * WG_1D };
+  const x = maxPerDim;
+  return { workgroups: [x, Math.ceil(groups / x), 1], rowStride: x * WG_1D };
+}
+
+/** Fill an expression-reading shader: the value function(s), the word count, the prelude. */
+function exprShader(template: string, exprs: { expr: Expr; shape: Shape; fn: string }[], slots: Record<string, string>, label: string) {
+  let binding = 2;
+  const words: number[] = [];
+  const code: string[] = [];
+  const storages: Storage[] = [];
+  for (const e of exprs) {
+    const g = genExpr(e.expr, e.shape, e.fn, binding, words.length);
+    binding += g.storages.length;
+    words.push(...g.words);
+    code.push(g.code);
+    storages.push(...g.storages);
+  }
+  const source = `${prelude}\n${fillTemplate(template, { ...slots, expr: code.join("\n\n"), words: Math.max(1, Math.ceil(words.length / 4)) }, label)}`;
+  return { source, storages, ex: words };
+}
+
+/** A short readable label for a fused tree: the ops it applies, innermost first. */
+export function exprLabel(expr: Expr): string {
+  const ops: string[] = [];
+  const seen = new Set<Expr>();
+  const visit = (e: Expr) => {
+    if (seen.has(e) || e.kind !== "op") return;
+    seen.add(e);
+    e.args.forEach(visit);
+    ops.push(e.op);
+  };
+  visit(expr);
+  return ops.length ? ops.join("·") : "copy";
+}
+
+const pad8 = (xs: readonly number[], fill = 1) => [...xs, ...Array(MAX_RANK - xs.length).fill(fill)];
+
+function checkRank(label: string, shape: Shape) {
+  if (shape.length > MAX_RANK) throw new Error(`${label}: tensors of rank ${shape.length} exceed the kernels' limit of ${MAX_RANK}`);
+}
+
+const inBytes = (storages: Storage[]) => storages.reduce((n, s) => n + s.length * 4, 0);
+
+type Planner<K extends keyof Routines> = (args: Routines[K], maxPerDim: number) => Launch[];
+
+export const planners: { [K in keyof Routines]: Planner<K> } = {
+  elementwise: ({ expr, shape, out }, maxPerDim) => {
+    const n = sizeOf(shape);
+    if (n === 0) return [];
+    const kernel = `elementwise(${exprLabel(expr)})`;
+    const s = exprShader(elementwiseWgsl, [{ expr, shape, fn: "value" }], { outType: wgslType(expr.dtype) }, kernel);
+    const g = grid(n, maxPerDim);
+    return [{
+      kernel, source: s.source, entry: "main", constants: {},
+      params: { n, outOffset: out.offset, rowStride: g.rowStride, ex: s.ex },
+      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
+      bytes: inBytes(s.storages) + n * 4, flops: n * Math.max(1, exprLabel(expr).split("·").length),
+    }];
+  },
+
+  reduce: (args, maxPerDim) => reducePlan(args, maxPerDim),
+
+  argmax: ({ op, expr, shape, outer, inner, out }, maxPerDim) => {
+    if (outer === 0) return [];
+    const type = wgslType(expr.dtype);
+    const kernel = `${op}(${exprLabel(expr)})`;
+    const s = exprShader(argmaxWgsl, [{ expr, shape, fn: "value" }], { type, better: op === "argmax" ? "b > a" : "b < a" }, kernel);
+    const short = inner <= 64;
+    const g = grid(outer, maxPerDim);
+    return [{
+      kernel, source: s.source, entry: short ? "rows" : "tree", constants: (short ? {} : { WG: 256 }) as Record<string, number>,
+      params: { outer, inner, outOffset: out.offset, ex: s.ex },
+      storages: [out.storage, ...s.storages],
+      workgroups: short ? g.workgroups : [Math.min(outer, 65535), Math.ceil(outer / 65535), 1],
+      bytes: inBytes(s.storages) + outer * 4, flops: outer * inner,
+    }];
+  },
+
+  matmul: (a) => {
+    const batch = sizeOf(a.batchShape);
+    if (a.m * a.n * batch === 0) return [];
+    if (a.batchShape.length > 4) throw new Error("matmul: at most 4 batch dims are supported");
+    const lead = 4 - a.batchShape.length;
+    const four = (xs: readonly number[], fill: number) => [...Array(lead).fill(fill), ...xs];
+    return [{
+      kernel: `matmul${a.transA ? "·Aᵀ" : ""}${a.transB ? "·Bᵀ" : ""}`,
+      source: matmulWgsl, entry: "main",
+      constants: { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0 },
+      params: {
+        m: a.m, n: a.n, k: a.k, aOffset: a.a.offset, bOffset: a.b.offset, outOffset: a.out.offset,
+        batchShape: four(a.batchShape, 1), batchStridesA: four(a.batchStridesA, 0), batchStridesB: four(a.batchStridesB, 0),
+      },
+      storages: [a.out.storage, a.a.storage, a.b.storage],
+      workgroups: [Math.ceil(a.n / 64), Math.ceil(a.m / 64), batch],
+      bytes: 4 * batch * (a.m * a.k + a.k * a.n + a.m * a.n), flops: 2 * batch * a.m * a.n * a.k,
+    }];
+  },
+
+  assign: ({ expr, shape, out, strides }, maxPerDim) => {
+    const n = sizeOf(shape);
+    if (n === 0) return [];
+    checkRank("assign", shape);
+    const kernel = `assign(${exprLabel(expr)})`;
+    const s = exprShader(assignWgsl, [{ expr, shape, fn: "value" }], { outType: wgslType(expr.dtype) }, kernel);
+    const g = grid(n, maxPerDim);
+    return [{
+      kernel, source: s.source, entry: "main", constants: {},
+      params: { n, rank: shape.length, outOffset: out.offset, rowStride: g.rowStride, shape: pad8(shape), strides: pad8(strides, 0), ex: s.ex },
+      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
+      bytes: inBytes(s.storages) + n * 4, flops: 0,
+    }];
+  },
+
+  pad: ({ expr, inShape, before, after, mode, value, out }, maxPerDim) => {
+    const outShape = inShape.map((d, i) => d + before[i] + after[i]);
+    const n = sizeOf(outShape);
+    if (n === 0) return [];
+    checkRank("pad", inShape);
+    const kernel = `pad.${mode}(${exprLabel(expr)})`;
+    const s = exprShader(padWgsl, [{ expr, shape: inShape, fn: "value" }], { outType: wgslType(expr.dtype) }, kernel);
+    const g = grid(n, maxPerDim);
+    const modes = { constant: 0, reflect: 1, replicate: 2, circular: 3 };
+    return [{
+      kernel, source: s.source, entry: "main", constants: {},
+      params: {
+        n, rank: inShape.length, mode: modes[mode], rowStride: g.rowStride, outOffset: out.offset, value,
+        inShape: pad8(inShape), before: pad8(before, 0), outShape: pad8(outShape), ex: s.ex,
+      },
+      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
+      bytes: inBytes(s.storages) + n * 4, flops: 0,
+    }];
+  },
+
+  gather: ({ x, xShape, index, shape, dim, out }, maxPerDim) => {
+    const n = sizeOf(shape);
+    if (n === 0) return [];
+    checkRank("gather", shape);
+    const type = wgslType(x.dtype);
+    const kernel = `gather(${exprLabel(x)})`;
+    const s = exprShader(
+      gatherWgsl,
+      [{ expr: x, shape: xShape, fn: "value" }, { expr: index, shape, fn: "index" }],
+      { outType: type, invalid: type === "f32" ? "nan_()" : "0" },
+      kernel,
+    );
+    const g = grid(n, maxPerDim);
+    return [{
+      kernel, source: s.source, entry: "main", constants: {},
+      params: { n, rank: shape.length, dim, rowStride: g.rowStride, outOffset: out.offset, shape: pad8(shape), xShape: pad8(xShape), ex: s.ex },
+      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
+      bytes: 2 * n * 4 + n * 4, flops: 0,
+    }];
+  },
+};
+
+const CHUNK = 4096;
+
+/**
+ * Reductions: thread-per-row for short rows; otherwise workgroups over chunks of CHUNK
+ * elements, followed by passes over the partial results until one value per row remains.
+ * The passes after the first are planned by the backend (they need a scratch buffer).
+ */
+function reducePlan(args: Routines["reduce"], maxPerDim: number, scratch?: Region): Launch[] {
+  const { op, expr, shape, outer, inner, out } = args;
+  if (outer === 0) return [];
+  const type = wgslType(expr.dtype);
+  const f32 = type === "f32";
+  const identity = op === "sum" ? `${type}(0)` : op === "max"
+    ? (f32 ? "-inf_()" : "i32(-2147483647 - 1)")
+    : (f32 ? "inf_()" : "i32(2147483647)");
+  const combine = op === "sum" ? "a + b" : `${op}(a, b)`;
+  const kernel = `${op}(${exprLabel(expr)})`;
+  const s = exprShader(reduceWgsl, [{ expr, shape, fn: "value" }], { type, combine, identity }, kernel);
+  const short = inner <= 64;
+  const chunks = short ? 1 : Math.ceil(inner / CHUNK);
+  const target = scratch ?? out;
+  const g = grid(outer, maxPerDim);
+  return [{
+    kernel, source: s.source, entry: short ? "rows" : "tree", constants: (short ? {} : { WG: 256 }) as Record<string, number>,
+    params: { outer, inner, chunk: CHUNK, chunks, outOffset: target.offset, ex: s.ex },
+    storages: [target.storage, ...s.storages],
+    workgroups: short ? g.workgroups : [chunks, Math.min(outer, 65535), Math.ceil(outer / 65535)],
+    bytes: inBytes(s.storages) + outer * chunks * 4, flops: outer * inner,
+  }];
+}
+
+export { reducePlan, CHUNK };

@@ -1,0 +1,220 @@
+// The WebGPU backend: storages are GPU buffers from a pool, routines become dispatches recorded
+// into one command encoder per step, and readback is the only thing that waits.
+
+import { DEBUG_WGSL, debugLog } from "../../debug.ts";
+import type { DType, HostArray } from "../../dtype.ts";
+import { engine } from "../../engine.ts";
+import { DeviceError, fmtBytes } from "../../errors.ts";
+import { contiguousLeaf } from "../../expr.ts";
+import type { DispatchRecord } from "../../trace.ts";
+import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
+import { CHUNK, type Launch, planners, reducePlan } from "./kernels.ts";
+import { type ParamsLayout, packParams, parseParams } from "./params.ts";
+import { BufferPool } from "./pool.ts";
+import { Recorder } from "./recorder.ts";
+
+interface GpuStorage extends Storage {
+  buffer: GPUBuffer;
+}
+
+let nextId = 1;
+
+export class WebGPUBackend implements Backend {
+  readonly kind = "webgpu";
+  currentOp = "";
+  lostReason: string | null = null;
+  private readonly pool: BufferPool;
+  private readonly recorder: Recorder;
+  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: ParamsLayout }>();
+  private liveBytes = 0;
+  private live = 0;
+  private validationError: string | null = null;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly info: BackendInfo,
+  ) {
+    this.pool = new BufferPool(device, Math.min(1 << 30, info.limits.maxBufferSize));
+    this.recorder = new Recorder(device, info.features.includes("timestamp-query"));
+    device.lost.then((l) => {
+      if (this.lostReason === null) this.lostReason = `${l.reason}: ${l.message || "no message"}`;
+    });
+    device.onuncapturederror = (e) => {
+      this.validationError ??= `${(e as GPUUncapturedErrorEvent).error.message} (during ${this.currentOp})`;
+    };
+  }
+
+  private check(): void {
+    if (this.lostReason) {
+      throw new DeviceError(`the GPU device was lost (${this.lostReason}); call init() to get a new one`);
+    }
+    if (this.validationError) {
+      const msg = this.validationError;
+      this.validationError = null;
+      throw new DeviceError(`WebGPU reported an error: ${msg}`);
+    }
+  }
+
+  alloc(dtype: DType, length: number): Storage {
+    this.check();
+    const bytes = length * 4;
+    const { maxBufferSize } = this.info.limits;
+    if (bytes > maxBufferSize) {
+      throw new DeviceError(
+        `${this.currentOp || "tensor"}: a tensor of ${length} elements needs ${fmtBytes(bytes)}, over this ` +
+          `device's maxBufferSize (${fmtBytes(maxBufferSize)}); use smaller inputs or tiles`,
+      );
+    }
+    const buffer = this.pool.acquire(bytes, `${this.currentOp || "tensor"} (${dtype}[${length}])`);
+    this.liveBytes += buffer.size;
+    this.live++;
+    const s: GpuStorage = { id: nextId++, backend: this, dtype, length, refs: 0, freed: false, buffer };
+    return s;
+  }
+
+  write(storage: Storage, data: HostArray | Float64Array): void {
+    this.check();
+    const host = storage.dtype === "float32" ? Float32Array.from(data) : Int32Array.from(data);
+    const { buffer } = storage as GpuStorage;
+    if (host.byteLength === 0) return;
+    if (this.recorder.idle) {
+      this.device.queue.writeBuffer(buffer, 0, host);
+      return;
+    }
+    // Work is recorded but not submitted: a queue write would land before it, so go through a
+    // staging buffer copied in stream order instead.
+    const staging = this.device.createBuffer({
+      label: "upload",
+      size: Math.ceil(host.byteLength / 4) * 4,
+      usage: GPUBufferUsage.COPY_SRC,
+      mappedAtCreation: true,
+    });
+    new Uint8Array(staging.getMappedRange()).set(new Uint8Array(host.buffer, host.byteOffset, host.byteLength));
+    staging.unmap();
+    this.recorder.copy(staging, 0, buffer, 0, host.byteLength);
+    this.recorder.onSubmit(() => staging.destroy());
+  }
+
+  async read(storage: Storage, offset: number, length: number): Promise<HostArray | Float64Array> {
+    this.check();
+    const make = (b?: ArrayBuffer) =>
+      storage.dtype === "float32" ? new Float32Array(b ?? new ArrayBuffer(0)) : new Int32Array(b ?? new ArrayBuffer(0));
+    if (length === 0) return make();
+    const bytes = length * 4;
+    const staging = this.device.createBuffer({ label: "readback", size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.recorder.copy((storage as GpuStorage).buffer, offset * 4, staging, 0, bytes);
+    this.recorder.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+    } catch (e) {
+      this.check();
+      throw new DeviceError(`reading a tensor back failed: ${(e as Error).message}`);
+    }
+    const out = make(staging.getMappedRange().slice(0));
+    staging.unmap();
+    staging.destroy();
+    this.check();
+    return out;
+  }
+
+  free(storage: Storage): void {
+    if (storage.freed) return;
+    storage.freed = true;
+    const { buffer } = storage as GpuStorage;
+    this.liveBytes -= buffer.size;
+    this.live--;
+    if (!this.lostReason) this.pool.release(buffer);
+  }
+
+  run<K extends keyof Routines>(routine: K, args: Routines[K]): void {
+    this.check();
+    if (routine === "reduce") return this.reduce(args as Routines["reduce"]);
+    const plan = planners[routine] as (a: Routines[K], max: number) => Launch[];
+    for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension)) this.launch(l);
+  }
+
+  /** Long rows reduce in passes: chunks to partials in a scratch buffer, partials to the result. */
+  private reduce(args: Routines["reduce"]): void {
+    const chunks = args.inner <= 64 ? 1 : Math.ceil(args.inner / CHUNK);
+    const max = this.info.limits.maxComputeWorkgroupsPerDimension;
+    if (chunks === 1) {
+      for (const l of reducePlan(args, max)) this.launch(l);
+      return;
+    }
+    const scratch = this.alloc(args.expr.dtype, args.outer * chunks);
+    for (const l of reducePlan(args, max, { storage: scratch, offset: 0 })) this.launch(l);
+    const shape = [args.outer, chunks];
+    this.reduce({ ...args, expr: contiguousLeaf(scratch, shape), shape, inner: chunks });
+    this.free(scratch);
+  }
+
+  private pipeline(l: Launch) {
+    const key = `${l.entry}|${JSON.stringify(l.constants)}|${l.source}`;
+    let hit = this.pipelines.get(key);
+    if (!hit) {
+      if (engine.debug >= DEBUG_WGSL) debugLog(`new pipeline ${l.kernel} (${l.entry}):\n${l.source}`);
+      const module = this.device.createShaderModule({ label: l.kernel, code: l.source });
+      const pipeline = this.device.createComputePipeline({
+        label: l.kernel,
+        layout: "auto",
+        compute: { module, entryPoint: l.entry, constants: l.constants },
+      });
+      hit = { pipeline, layout: parseParams(l.source) };
+      this.pipelines.set(key, hit);
+    }
+    return hit;
+  }
+
+  private launch(l: Launch): void {
+    const { pipeline, layout } = this.pipeline(l);
+    const uniform = this.recorder.uniform(packParams(layout, l.params, l.kernel));
+    const maxBinding = this.info.limits.maxStorageBufferBindingSize;
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: uniform }];
+    l.storages.forEach((s, i) => {
+      const size = Math.max(4, s.length * 4);
+      if (size > maxBinding) {
+        throw new DeviceError(
+          `${this.currentOp}: ${l.kernel} would bind ${fmtBytes(size)}, over this device's ` +
+            `maxStorageBufferBindingSize (${fmtBytes(maxBinding)})`,
+        );
+      }
+      if (s.freed) throw new Error(`${this.currentOp}: ${l.kernel} reads freed storage #${s.id}`);
+      entries.push({ binding: i + 1, resource: { buffer: (s as GpuStorage).buffer, offset: 0, size: Math.ceil(size / 4) * 4 } });
+    });
+    this.recorder.dispatch(pipeline, entries, l.workgroups, {
+      op: this.currentOp,
+      kernel: l.kernel,
+      wgsl: l.source,
+      bytes: l.bytes,
+      flops: l.flops,
+    });
+  }
+
+  flush(): void {
+    if (!this.lostReason) this.recorder.flush();
+  }
+
+  memory(): BackendMemory {
+    return { bytes: this.liveBytes, pooledBytes: this.pool.pooledBytes, storages: this.live };
+  }
+
+  beginTrace(): void {
+    this.recorder.beginTrace();
+  }
+
+  endTrace(): Promise<DispatchRecord[]> {
+    return this.recorder.endTrace();
+  }
+
+  /** Pipelines compiled so far (the tour and the engine panel list them). */
+  get pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
+  destroy(): void {
+    if (this.lostReason === null) this.lostReason = "destroyed: released by the program";
+    this.pool.clear();
+    this.recorder.destroy();
+    this.device.destroy();
+  }
+}

@@ -1,0 +1,7 @@
+// The functional API in one import: every op and composition, PyTorch-named.
+
+export * from "./fn/create.ts";
+export * from "./fn/elementwise.ts";
+export * from "./fn/reduce.ts";
+export * from "./fn/shape.ts";
+export { backward, detach, grad, noGrad, sumToShape, valueAndGrad } from "./autograd.ts";
