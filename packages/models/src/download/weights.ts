@@ -1,0 +1,118 @@
+// Named weights on disk (Node): where each lives, fetching it into the cache, and checking a
+// file against its recorded SHA-256. Behind `sheep weights list|pull|verify`.
+
+import { stat } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { cacheDir } from "./cache-dir.ts";
+import { DownloadError } from "./errors.ts";
+import { download, type NodeDownloadResult, sha256File } from "./node-download.ts";
+import { findWeights, listWeights, type WeightsEntry } from "./registry.ts";
+import type { ResumableOptions } from "./resumable.ts";
+
+export interface WeightsLocation {
+  /** The cache directory (default: cacheDir()). */
+  cacheDir?: string;
+  /** What `localPath` entries are relative to (default: the working directory). */
+  repoRoot?: string;
+}
+
+export function weightsEntry(name: string): WeightsEntry {
+  const entry = findWeights(name);
+  if (!entry) {
+    const known = listWeights().map((e) => e.name);
+    throw new DownloadError(
+      "UNKNOWN_WEIGHTS",
+      `unknown weights "${name}" (known: ${known.join(", ")})`,
+    );
+  }
+  return entry;
+}
+
+/** Where the named weights are (or will be, once pulled). */
+export function weightsPath(name: string, where: WeightsLocation = {}): string {
+  const entry = weightsEntry(name);
+  if (entry.url === null) {
+    if (!entry.localPath) {
+      throw new DownloadError("NO_URL", `"${name}" weights ship with the repository, not here yet`);
+    }
+    const root = where.repoRoot ?? process.cwd();
+    return isAbsolute(entry.localPath) ? entry.localPath : resolve(root, entry.localPath);
+  }
+  return join(where.cacheDir ?? cacheDir(), "weights", entry.file);
+}
+
+export interface PullOptions extends ResumableOptions, WeightsLocation {
+  /** Download again even if the file is already there. */
+  force?: boolean;
+  /** Fetch from here instead of the registry URL (a mirror, or a test server). */
+  url?: string;
+}
+
+export interface PullResult {
+  path: string;
+  /** False when the file was already in the cache. */
+  downloaded: boolean;
+  download?: NodeDownloadResult;
+}
+
+/** Makes sure the named weights are on disk, downloading (or resuming) them if needed. */
+export async function pullWeights(name: string, options: PullOptions = {}): Promise<PullResult> {
+  const entry = weightsEntry(name);
+  const path = weightsPath(name, options);
+  if (!options.force && (await exists(path))) return { path, downloaded: false };
+  const url = options.url ?? entry.url;
+  if (url === null) {
+    throw new DownloadError(
+      "NO_URL",
+      `"${name}" weights have no download URL; expected at ${path}`,
+    );
+  }
+  const result = await download(url, { sha256: entry.sha256, ...options, dest: path });
+  return { path, downloaded: true, download: result };
+}
+
+export interface VerifyResult {
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** The recorded digest, when there is one. */
+  expected?: string;
+  /** True or false against `expected`; undefined when nothing is recorded to compare with. */
+  ok?: boolean;
+}
+
+/**
+ * Recomputes a file's SHA-256 and compares it with the registry's (for a name) or with
+ * `expected` (for a path).
+ */
+export async function verifyWeights(
+  nameOrPath: string,
+  options: WeightsLocation & { expected?: string } = {},
+): Promise<VerifyResult> {
+  const entry = findWeights(nameOrPath);
+  const path = entry ? weightsPath(nameOrPath, options) : nameOrPath;
+  const expected = (options.expected ?? entry?.sha256)?.toLowerCase();
+  let bytes: number;
+  try {
+    bytes = (await stat(path)).size;
+  } catch {
+    const hint = entry?.url ? `; run \`sheep weights pull ${entry.name}\`` : "";
+    throw new DownloadError("MISSING_FILE", `no weights file at ${path}${hint}`);
+  }
+  const sha256 = await sha256File(path);
+  const result: VerifyResult = { path, bytes, sha256 };
+  if (expected !== undefined) {
+    result.expected = expected;
+    result.ok = sha256 === expected;
+  }
+  return result;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
