@@ -167,10 +167,12 @@ describe("round trip", () => {
     const { header, data } = splitFile(file);
     const odd = fileFromHeader(`${header} `, data);
     expect(parseHeaderBytes(odd).dataStart % 2).toBe(1);
-    // ...and view it at an odd address inside a larger buffer, too.
+    // ...and view it at an odd address inside a larger buffer, too, and as a Node Buffer
+    // (small ones live at some offset inside a shared 8 KB pool).
     const shifted = new Uint8Array(odd.length + 3);
     shifted.set(odd, 3);
-    for (const bytes of [odd, shifted.subarray(3)]) {
+    const pooled = Buffer.from(odd);
+    for (const bytes of [odd, shifted.subarray(3), pooled]) {
       const reader = await SafetensorsReader.open(bytes);
       expect([...(await reader.tensor("f")).data]).toEqual(values.map(Math.fround));
       expect([...(await reader.tensor("d")).data]).toEqual(values.map(Math.fround));

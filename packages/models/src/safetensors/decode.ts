@@ -56,11 +56,12 @@ export function decodeToF32OrI32(info: TensorInfo, bytes: Uint8Array): Float32Ar
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (info.dtype) {
     case "F32":
-      // Fast path: one copy into an aligned buffer, then a view. Big-endian hosts swap bytes.
-      if (LITTLE_ENDIAN_HOST) return new Float32Array(bytes.slice().buffer);
+      // Fast path: one copy into a fresh (so aligned) buffer, then a view. Not bytes.slice():
+      // on a Node Buffer that is a view of the shared pool, not a copy. Big-endian hosts swap.
+      if (LITTLE_ENDIAN_HOST) return new Float32Array(new Uint8Array(bytes).buffer);
       return each(Float32Array, bytes.length / 4, (i) => view.getFloat32(4 * i, true));
     case "I32":
-      if (LITTLE_ENDIAN_HOST) return new Int32Array(bytes.slice().buffer);
+      if (LITTLE_ENDIAN_HOST) return new Int32Array(new Uint8Array(bytes).buffer);
       return each(Int32Array, bytes.length / 4, (i) => view.getInt32(4 * i, true));
     case "F64":
       return each(Float32Array, bytes.length / 8, (i) => view.getFloat64(8 * i, true));

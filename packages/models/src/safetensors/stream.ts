@@ -48,27 +48,27 @@ export async function* streamTensors(
       fail("HEADER_EXCEEDS_FILE", `header length ${headerLength} exceeds the stream's length`);
     }
     const header = parseHeaderJson(json, size);
-    const wanted = options.wanted ? new Set(options.wanted) : undefined;
-    for (const name of wanted ?? []) {
+    // The names still to deliver; undefined means all of them.
+    const remaining = options.wanted ? new Set(options.wanted) : undefined;
+    for (const name of remaining ?? []) {
       if (!header.tensors.has(name)) fail("TENSOR_NOT_FOUND", `no tensor "${name}" in this file`);
     }
     options.onHeader?.(header);
 
-    let left = wanted ? wanted.size : header.tensors.size;
     for (const entry of header.tensors.values()) {
-      if (left === 0 && wanted) return;
+      if (remaining?.size === 0) return; // all delivered: stop downloading (see finally)
       const length = entry.end - entry.begin;
-      if (wanted && !wanted.has(entry.name)) {
+      if (remaining && !remaining.has(entry.name)) {
         const skipped = await queue.skip(length);
         if (skipped < length) checkDataLength(header, entry.begin + skipped);
         continue;
       }
       const bytes = await queue.take(length);
       if (bytes.length < length) checkDataLength(header, entry.begin + bytes.length);
-      left--;
+      remaining?.delete(entry.name);
       yield { ...entry, bytes };
     }
-    if (wanted) return;
+    if (remaining) return;
     const extra = await queue.skip(Number.POSITIVE_INFINITY);
     if (extra > 0) checkDataLength(header, header.dataLength + extra);
   } finally {
