@@ -4,4 +4,6 @@ export * from "./fn/create.ts";
 export * from "./fn/elementwise.ts";
 export * from "./fn/reduce.ts";
 export * from "./fn/shape.ts";
+export * from "./fn/conv.ts";
+export * from "./fn/cnn.ts";
 export { backward, detach, grad, noGrad, sumToShape, valueAndGrad } from "./autograd.ts";

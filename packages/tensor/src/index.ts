@@ -14,3 +14,5 @@ export { manualSeed } from "./random.ts";
 export { Tensor } from "./tensor.ts";
 export type { DispatchRecord } from "./trace.ts";
 export { assertFinite, keep, tidy } from "./scope.ts";
+export * as nn from "./nn/index.ts";
+export * as optim from "./optim/index.ts";

@@ -5,6 +5,8 @@
 
 import type { OpAttrs, OpName, Tensor } from "../src/index.ts";
 import { concat, matmul, permute, reshape, transpose } from "../src/index.ts";
+import { cnnCases } from "./cases-cnn.ts";
+import { convCases } from "./cases-conv.ts";
 import type { InputSpec, Tol } from "./helpers.ts";
 
 export interface Case {
@@ -180,6 +182,8 @@ export const cases: { [K in OpName]: Case[] } = {
     { inputs: [f(5, 6), f(2, 3)], attrs: { begin: [1, 2], step: [2, 1] } },
     { inputs: [f(4, 70), f(4, 10)], attrs: { begin: [0, 69], step: [1, -7] }, label: "negative step" },
   ],
+  ...convCases,
+  ...cnnCases,
 };
 
 export type { OpAttrs };

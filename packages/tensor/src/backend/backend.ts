@@ -5,6 +5,8 @@ import type { DType, HostArray } from "../dtype.ts";
 import type { Expr } from "../expr.ts";
 import type { Shape } from "../shape.ts";
 import type { DispatchRecord } from "../trace.ts";
+import type { CnnRoutines } from "./cnn-routines.ts";
+import type { ConvRoutines } from "./conv-routines.ts";
 
 /** A backend-owned block of memory holding `length` elements of one dtype. */
 export interface Storage {
@@ -25,7 +27,7 @@ export interface Region {
 }
 
 /** What each hand-written routine takes. Every backend implements every entry. */
-export interface Routines {
+export interface Routines extends ConvRoutines, CnnRoutines {
   /** out[i] = expr(i) over `shape` (a fused chain of elementwise ops). */
   elementwise: { expr: Expr; shape: Shape; out: Region };
   /**

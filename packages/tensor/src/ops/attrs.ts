@@ -3,6 +3,8 @@
 
 import type { PadMode } from "../backend/backend.ts";
 import type { DType } from "../dtype.ts";
+import type { CnnAttrs } from "./cnn.ts";
+import type { ConvAttrs } from "./conv.ts";
 
 type None = Record<string, never>;
 
@@ -42,7 +44,8 @@ export interface BinaryAttrs {
   ge: None;
 }
 
-export interface OpAttrs extends UnaryAttrs, BinaryAttrs {
+/** Every op. The CNN families (conv.ts, cnn.ts) declare their own attributes beside their rules. */
+export interface OpAttrs extends UnaryAttrs, BinaryAttrs, ConvAttrs, CnnAttrs {
   where: None;
   // views
   reshape: { shape: readonly number[] };

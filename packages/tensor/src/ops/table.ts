@@ -2,6 +2,8 @@
 // the families. Typed as a mapped type over the op list, so a missing entry is a compile error.
 
 import type { OpAttrs, OpName } from "./attrs.ts";
+import { cnnOps } from "./cnn.ts";
+import { convOps } from "./conv.ts";
 import { binaryOps, unaryOps, whereOp } from "./elementwise.ts";
 import { indexOps } from "./indexing.ts";
 import { matmulOp } from "./linalg.ts";
@@ -19,6 +21,8 @@ export const table: OpTable = {
   ...reduceOps,
   matmul: matmulOp,
   ...indexOps,
+  ...convOps,
+  ...cnnOps,
 };
 
 /** Every op name, for coverage tests and the tour. */

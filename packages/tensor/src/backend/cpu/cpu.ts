@@ -4,7 +4,8 @@
 import type { DType, HostArray } from "../../dtype.ts";
 import type { DispatchRecord } from "../../trace.ts";
 import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
-import { type CpuArray, cpuRoutines } from "./routines.ts";
+import { cpuRoutines } from "./routines.ts";
+import type { CpuArray } from "./util.ts";
 
 interface CpuStorage extends Storage {
   data: CpuArray;

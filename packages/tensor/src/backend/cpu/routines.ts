@@ -1,27 +1,14 @@
 // The cpu oracle's routines: plain loops over plain arrays, as obviously correct as possible.
 
-import type { Leaf } from "../../expr.ts";
 import { contiguousStrides, sizeOf } from "../../shape.ts";
-import type { Routines, Storage } from "../backend.ts";
-import { Evaluator } from "./scalar.ts";
-
-export type CpuArray = Float64Array | Int32Array;
-type Impl<K extends keyof Routines> = (args: Routines[K], mem: (s: Storage) => CpuArray) => void;
-
-const evaluator = (expr: Routines["elementwise"]["expr"], shape: readonly number[], mem: (s: Storage) => CpuArray) =>
-  new Evaluator(expr, shape, (l: Leaf) => mem(l.storage));
-
-/** Split a flat row-major index into coordinates. */
-function unravel(i: number, shape: readonly number[]): number[] {
-  const c = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    c[d] = i % shape[d];
-    i = Math.floor(i / shape[d]);
-  }
-  return c;
-}
+import type { Routines } from "../backend.ts";
+import { cpuCnn } from "./cnn.ts";
+import { cpuConv } from "./conv.ts";
+import { type CpuArray, evaluator, type Impl, unravel } from "./util.ts";
 
 export const cpuRoutines: { [K in keyof Routines]: Impl<K> } = {
+  ...cpuConv,
+  ...cpuCnn,
   elementwise: ({ expr, shape, out }, mem) => {
     const ev = evaluator(expr, shape, mem);
     const o = mem(out.storage);

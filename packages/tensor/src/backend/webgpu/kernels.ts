@@ -7,83 +7,17 @@ import elementwiseWgsl from "../../../../../shaders/elementwise.wgsl";
 import gatherWgsl from "../../../../../shaders/gather.wgsl";
 import matmulWgsl from "../../../../../shaders/matmul.wgsl";
 import padWgsl from "../../../../../shaders/pad.wgsl";
-import prelude from "../../../../../shaders/prelude.wgsl";
 import reduceWgsl from "../../../../../shaders/reduce.wgsl";
 import { wgslType } from "../../dtype.ts";
-import type { Expr } from "../../expr.ts";
 import { sizeOf, type Shape } from "../../shape.ts";
-import type { Region, Routines, Storage } from "../backend.ts";
-import { genExpr } from "./codegen.ts";
-import type { ParamValues } from "./params.ts";
-import { fillTemplate } from "./template.ts";
-
-/** One dispatch, fully described. The backend turns it into a pipeline, bind group and pass. */
-export interface Launch {
-  kernel: string;
-  source: string;
-  entry: string;
-  constants: Record<string, number>;
-  params: ParamValues;
-  /** Bindings 1, 2, …: the output first, then every storage the inputs read. */
-  storages: Storage[];
-  workgroups: [number, number, number];
-  bytes: number;
-  flops: number;
-}
-
-const MAX_RANK = 8;
-const WG_1D = 64;
-
-/** Workgroups for n threads of 64, folded into 2-D when one dimension would overflow. */
-export function grid(n: number, maxPerDim: number): { workgroups: [number, number, number]; rowStride: number } {
-  const groups = Math.max(1, Math.ceil(n / WG_1D));
-  if (groups <= maxPerDim) return { workgroups: [groups, 1, 1], rowStride: groups * WG_1D };
-  const x = maxPerDim;
-  return { workgroups: [x, Math.ceil(groups / x), 1], rowStride: x * WG_1D };
-}
-
-/** Fill an expression-reading shader: the value function(s), the word count, the prelude. */
-function exprShader(template: string, exprs: { expr: Expr; shape: Shape; fn: string }[], slots: Record<string, string>, label: string) {
-  let binding = 2;
-  const words: number[] = [];
-  const code: string[] = [];
-  const storages: Storage[] = [];
-  for (const e of exprs) {
-    const g = genExpr(e.expr, e.shape, e.fn, binding, words.length);
-    binding += g.storages.length;
-    words.push(...g.words);
-    code.push(g.code);
-    storages.push(...g.storages);
-  }
-  const source = `${prelude}\n${fillTemplate(template, { ...slots, expr: code.join("\n\n"), words: Math.max(1, Math.ceil(words.length / 4)) }, label)}`;
-  return { source, storages, ex: words };
-}
-
-/** A short readable label for a fused tree: the ops it applies, innermost first. */
-export function exprLabel(expr: Expr): string {
-  const ops: string[] = [];
-  const seen = new Set<Expr>();
-  const visit = (e: Expr) => {
-    if (seen.has(e) || e.kind !== "op") return;
-    seen.add(e);
-    e.args.forEach(visit);
-    ops.push(e.op);
-  };
-  visit(expr);
-  return ops.length ? ops.join("·") : "copy";
-}
-
-const pad8 = (xs: readonly number[], fill = 1) => [...xs, ...Array(MAX_RANK - xs.length).fill(fill)];
-
-function checkRank(label: string, shape: Shape) {
-  if (shape.length > MAX_RANK) throw new Error(`${label}: tensors of rank ${shape.length} exceed the kernels' limit of ${MAX_RANK}`);
-}
-
-const inBytes = (storages: Storage[]) => storages.reduce((n, s) => n + s.length * 4, 0);
-
-type Planner<K extends keyof Routines> = (args: Routines[K], maxPerDim: number) => Launch[];
+import type { Region, Routines } from "../backend.ts";
+import { cnnPlanners } from "./cnn.ts";
+import { convPlanners } from "./conv.ts";
+import { checkRank, exprLabel, exprShader, grid, inBytes, type Launch, pad8, type Planner } from "./launch.ts";
 
 export const planners: { [K in keyof Routines]: Planner<K> } = {
+  ...convPlanners,
+  ...cnnPlanners,
   elementwise: ({ expr, shape, out }, maxPerDim) => {
     const n = sizeOf(shape);
     if (n === 0) return [];

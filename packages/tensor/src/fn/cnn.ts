@@ -1,0 +1,2 @@
+// Pooling, Gram matrix, normalisation and image functions (NCHW).
+export {};

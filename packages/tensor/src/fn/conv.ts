@@ -1,0 +1,2 @@
+// Convolution functions with PyTorch's conventions (NCHW inputs, OIHW weights).
+export {};

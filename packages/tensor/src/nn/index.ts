@@ -1,0 +1,2 @@
+// nn: modules with named parameters, layers, initialisers and losses.
+export {};

@@ -1,0 +1,2 @@
+// optim: optimizers, gradient clipping and learning-rate schedules.
+export {};
