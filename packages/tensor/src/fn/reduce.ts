@@ -67,12 +67,24 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return keepdim ? out : reshape(out, reducedShape(x.shape, axes, false));
 }
 
-export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  return sub(x, logsumexp(x, dim, true));
+/** x − max(x), the max detached (shifting does not change softmax, so no gradient needs it). */
+function shifted(x: Tensor, dim: number): Tensor {
+  return sub(x, detach(max(x, dim, true)));
 }
 
+/**
+ * log softmax = (x − m) − log Σ exp(x − m). Staying in shifted coordinates keeps float32
+ * digits: adding m back and subtracting it again would cost an ulp of m (1e-4 at m = 1000).
+ */
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  const z = shifted(x, dim);
+  return sub(z, log(sum(exp(z), dim, true)));
+}
+
+/** softmax = exp(x − m) / Σ exp(x − m). */
 export function softmax(x: Tensor, dim = -1): Tensor {
-  return exp(logSoftmax(x, dim));
+  const e = exp(shifted(x, dim));
+  return div(e, sum(e, dim, true));
 }
 
 /** Matrix product with NumPy's rules: 1-D operands gain then lose a dim; batch dims broadcast. */

@@ -31,6 +31,8 @@ export class Recorder {
   private arenas: Arena[] = [];
   private spare: Arena[] = [];
   private count = 0;
+  /** Command buffers submitted so far (tests check a step is one submit, not one per op). */
+  submits = 0;
   private readonly afterSubmit: (() => void)[] = [];
   /** Records of the dispatches since tracing began (null when not tracing). */
   private traced: (DispatchRecord & { q: number })[] | null = null;
@@ -156,6 +158,7 @@ export class Recorder {
     }
     for (const a of this.arenas) this.device.queue.writeBuffer(a.gpu, 0, a.cpu, 0, Math.ceil(a.used / 4) * 4);
     this.device.queue.submit([this.encoder.finish()]);
+    this.submits++;
     // Arenas are safe to reuse: the next writeBuffer is ordered after this submit on the queue.
     this.spare.push(...this.arenas);
     this.arenas = [];

@@ -25,7 +25,7 @@ export class WebGPUBackend implements Backend {
   currentOp = "";
   lostReason: string | null = null;
   private readonly pool: BufferPool;
-  private readonly recorder: Recorder;
+  readonly recorder: Recorder;
   private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: ParamsLayout }>();
   private liveBytes = 0;
   private live = 0;
@@ -205,6 +205,11 @@ export class WebGPUBackend implements Backend {
 
   endTrace(): Promise<DispatchRecord[]> {
     return this.recorder.endTrace();
+  }
+
+  /** Command buffers submitted so far. */
+  get submits(): number {
+    return this.recorder.submits;
   }
 
   /** Pipelines compiled so far (the tour and the engine panel list them). */
