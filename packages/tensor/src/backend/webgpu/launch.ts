@@ -2,9 +2,10 @@
 // (fused inputs), readable kernel labels. Family planners import from here, never from kernels.ts.
 
 import prelude from "../../../../../shaders/prelude.wgsl";
+import type { DType } from "../../dtype.ts";
 import type { Expr } from "../../expr.ts";
 import type { Shape } from "../../shape.ts";
-import type { Routines, Storage } from "../backend.ts";
+import type { DeviceLimits, Routines, Storage } from "../backend.ts";
 import { genExpr } from "./codegen.ts";
 import type { ParamValues } from "./params.ts";
 import { fillTemplate } from "./template.ts";
@@ -18,6 +19,12 @@ export interface Launch {
   params: ParamValues;
   /** Bindings 1, 2, …: the output first, then every storage the inputs read. */
   storages: Storage[];
+  /**
+   * Optional element range [offset, offset + length) to bind for each storage (absent or null:
+   * all of it), so a kernel can work on part of a buffer larger than maxStorageBufferBindingSize.
+   * Offsets must be multiples of BIND_ALIGN elements (minStorageBufferOffsetAlignment ≤ 256 B).
+   */
+  ranges?: (BindRange | null)[];
   workgroups: [number, number, number];
   bytes: number;
   flops: number;
@@ -73,5 +80,24 @@ export function checkRank(label: string, shape: Shape) {
 
 export const inBytes = (storages: Storage[]) => storages.reduce((n, s) => n + s.length * 4, 0);
 
-export type Planner<K extends keyof Routines> = (args: Routines[K], maxPerDim: number) => Launch[];
+export interface BindRange {
+  offset: number;
+  length: number;
+}
+
+/** Binding offsets are multiples of this many 4-byte elements (256 bytes, WebGPU's largest). */
+export const BIND_ALIGN = 64;
+
+/** What a planner may ask of the device beyond the grid limit. */
+export interface PlanContext {
+  limits: DeviceLimits;
+  /** Temporary memory, freed once the launches are recorded (stream order keeps that safe). */
+  scratch(dtype: DType, length: number): Storage;
+}
+
+export type Planner<K extends keyof Routines> = (
+  args: Routines[K],
+  maxPerDim: number,
+  ctx: PlanContext,
+) => Launch[];
 

@@ -9,7 +9,7 @@ import { contiguousLeaf } from "../../expr.ts";
 import type { DispatchRecord } from "../../trace.ts";
 import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
 import { CHUNK, planners, reducePlan } from "./kernels.ts";
-import type { Launch } from "./launch.ts";
+import type { Launch, PlanContext } from "./launch.ts";
 import { type ParamsLayout, packParams, parseParams } from "./params.ts";
 import { BufferPool } from "./pool.ts";
 import { Recorder } from "./recorder.ts";
@@ -130,8 +130,19 @@ export class WebGPUBackend implements Backend {
   run<K extends keyof Routines>(routine: K, args: Routines[K]): void {
     this.check();
     if (routine === "reduce") return this.reduce(args as Routines["reduce"]);
-    const plan = planners[routine] as (a: Routines[K], max: number) => Launch[];
-    for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension)) this.launch(l);
+    const plan = planners[routine] as (a: Routines[K], max: number, ctx: PlanContext) => Launch[];
+    const temps: Storage[] = [];
+    const ctx: PlanContext = {
+      limits: this.info.limits,
+      scratch: (dtype, length) => {
+        const s = this.alloc(dtype, length);
+        temps.push(s);
+        return s;
+      },
+    };
+    for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx)) this.launch(l);
+    // Later users of these buffers are recorded after the launches that read them.
+    for (const s of temps) this.free(s);
   }
 
   /** Long rows reduce in passes: chunks to partials in a scratch buffer, partials to the result. */
@@ -172,7 +183,9 @@ export class WebGPUBackend implements Backend {
     const maxBinding = this.info.limits.maxStorageBufferBindingSize;
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: uniform }];
     l.storages.forEach((s, i) => {
-      const size = Math.max(4, s.length * 4);
+      const range = l.ranges?.[i];
+      const offset = range ? range.offset * 4 : 0;
+      const size = Math.max(4, (range ? range.length : s.length) * 4);
       if (size > maxBinding) {
         throw new DeviceError(
           `${this.currentOp}: ${l.kernel} would bind ${fmtBytes(size)}, over this device's ` +
@@ -180,7 +193,7 @@ export class WebGPUBackend implements Backend {
         );
       }
       if (s.freed) throw new Error(`${this.currentOp}: ${l.kernel} reads freed storage #${s.id}`);
-      entries.push({ binding: i + 1, resource: { buffer: (s as GpuStorage).buffer, offset: 0, size: Math.ceil(size / 4) * 4 } });
+      entries.push({ binding: i + 1, resource: { buffer: (s as GpuStorage).buffer, offset, size: Math.ceil(size / 4) * 4 } });
     });
     this.recorder.dispatch(pipeline, entries, l.workgroups, {
       op: this.currentOp,
