@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { wgslEsbuild } from "./wgsl.mjs";
+import { externalDeps, wgslEsbuild } from "./wgsl.mjs";
 
 const entry = process.argv[2];
 if (!entry) {
@@ -23,8 +23,7 @@ await build({
   target: "node20",
   outfile,
   sourcemap: "inline",
-  plugins: [wgslEsbuild],
-  packages: "external",
+  plugins: [wgslEsbuild, externalDeps],
   logLevel: "warning",
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });

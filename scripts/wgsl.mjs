@@ -23,3 +23,18 @@ export const wgslVite = {
     return `export default ${JSON.stringify(text)};`;
   },
 };
+
+/**
+ * esbuild plugin for Node bundles: third-party packages stay in node_modules (native addons,
+ * large libraries), while the workspace's own @sheep/* packages — TypeScript sources — are
+ * bundled.
+ */
+export const externalDeps = {
+  name: "external-deps",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("@sheep/") || args.path.startsWith("node:")) return null;
+      return { path: args.path, external: true };
+    });
+  },
+};

@@ -142,3 +142,12 @@ export function isContiguousLeaf(expr: Expr, shape: Shape): expr is Leaf {
   const want = contiguousStrides(shape);
   return shape.every((d, i) => d === 1 || expr.strides[i] === want[i]);
 }
+
+/** A one-line rendering of a tree, e.g. `add(exp(leaf#3[2,3]), const 1)`, for the tour and logs. */
+export function formatExpr(expr: Expr): string {
+  if (expr.kind === "const") return `const ${expr.value}`;
+  if (expr.kind === "leaf") {
+    return `buffer#${expr.storage.id}@${expr.offset} strides [${expr.strides.join(", ")}]`;
+  }
+  return `${expr.op}(${expr.args.map(formatExpr).join(", ")})`;
+}

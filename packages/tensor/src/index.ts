@@ -5,6 +5,7 @@ import "./methods.ts";
 export type { Backend, BackendInfo, DeviceLimits, Storage } from "./backend/backend.ts";
 export type { DType, HostArray } from "./dtype.ts";
 export { engine, type BackendKind, type MemoryInfo } from "./engine.ts";
+export { formatExpr } from "./expr.ts";
 export { DeviceError, DisposedError, NonFiniteError, ShapeError } from "./errors.ts";
 export * from "./functions.ts";
 export { init, release, type InitOptions } from "./init.ts";
