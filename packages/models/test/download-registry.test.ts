@@ -53,9 +53,9 @@ describe("registry", () => {
     }
   });
 
-  it("places downloadable weights in the cache, and explains the others", () => {
+  it("places downloaded and converted weights in the cache, and names unknown ones", () => {
     expect(weightsPath("vgg16", { cacheDir: "/c" })).toBe("/c/weights/vgg16.tv_in1k.safetensors");
-    expect(() => weightsPath("face")).toThrow(expect.objectContaining({ code: "NO_URL" }));
+    expect(weightsPath("face", { cacheDir: "/c" })).toBe("/c/weights/face-recognition.safetensors");
     expect(() => weightsPath("alexnet")).toThrow(
       /unknown weights "alexnet" \(known: vgg16, vgg19, face\)/,
     );
@@ -109,5 +109,16 @@ describe("pull and verify", () => {
     expect(error).toBeInstanceOf(DownloadError);
     expect(error.code).toBe("MISSING_FILE");
     expect(error.message).toContain("run `sheep weights pull vgg19`");
+  });
+});
+
+describe("the face network's weights", () => {
+  it("are converted into the cache by `pull`, with the recorded digest", async () => {
+    const cache = await mkdtemp(join(tmpdir(), "sheep-face-"));
+    const pulled = await pullWeights("face", { cacheDir: cache });
+    expect(pulled.path).toBe(join(cache, "weights", "face-recognition.safetensors"));
+    const v = await verifyWeights("face", { cacheDir: cache });
+    expect(v.ok).toBe(true);
+    expect(v.bytes).toBe(22_478_936);
   });
 });

@@ -1,7 +1,11 @@
 // The face-recognition weights converter against TF.js's own decoder, and the converted weights
 // against face-api's descriptors through a naive float64 forward pass.
 
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { findWeights } from "../src/download/registry.ts";
+import { convertFaceApiWeights } from "../src/face/weights-node.ts";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -116,11 +120,13 @@ describe("face weights: dequantisation vs TF.js", () => {
   });
 });
 
-describe("face weights: data/face-recognition.safetensors", () => {
+describe("face weights: the converted safetensors file", () => {
   // Parsed by hand (8-byte little-endian header length, JSON header, data), so this checks the
-  // committed file without depending on the project's safetensors reader.
-  it("holds exactly the converted weights, as F32, with their TF.js names in the metadata", () => {
-    const file = readFileSync(new URL("../data/face-recognition.safetensors", import.meta.url));
+  // file our converter writes without depending on the project's safetensors reader.
+  it("holds exactly the converted weights, as F32, with their TF.js names in the metadata", async () => {
+    const path = await convertFaceApiWeights(join(mkdtempSync(join(tmpdir(), "face-")), "face.safetensors"));
+    const file = readFileSync(path);
+    expect(createHash("sha256").update(file).digest("hex")).toBe(findWeights("face")?.sha256);
     const headerLength = Number(file.readBigUInt64LE(0));
     const header = JSON.parse(file.subarray(8, 8 + headerLength).toString("utf8"));
     const { __metadata__: metadata, ...entries } = header;

@@ -14,8 +14,10 @@ export interface WeightsEntry {
   /** SHA-256 of the file, hex; undefined where no trustworthy digest is recorded yet. */
   sha256?: string;
   license: string;
-  /** For weights in the repository: the path from the repository root (set by the lead). */
+  /** For weights in the repository: the path from the repository root. */
   localPath?: string;
+  /** For weights converted locally from an npm package rather than downloaded. */
+  convertedFrom?: "@vladmandic/face-api";
 }
 
 const HF = "https://huggingface.co";
@@ -52,15 +54,16 @@ export const WEIGHTS: Record<string, WeightsEntry> = {
   face: {
     name: "face",
     description:
-      "dlib face-recognition ResNet (128-D embeddings), converted from the TF.js weights " +
-      "in @vladmandic/face-api to safetensors; ships in the repository",
+      "dlib face-recognition ResNet (128-D embeddings), converted by our own code from the " +
+      "TF.js weights inside the npm package @vladmandic/face-api (no download)",
     url: null,
     file: "face-recognition.safetensors",
-    // About 6.4 M parameters (face-api's uint8 shard is 6,444,032 bytes) as F32.
-    approxBytes: 25_800_000,
-    sha256: undefined,
+    // 5,614,592 F32 parameters plus the header; the conversion is deterministic, so the digest
+    // of our converter's output is fixed (checked by test/face-convert.test.ts).
+    approxBytes: 22_478_936,
+    sha256: "aede61ddbe99a07048543ec669df01617d6b5bc0a746743f34c3627301af8df2",
     license: "public domain (dlib's model); MIT (face-api's packaging)",
-    localPath: undefined,
+    convertedFrom: "@vladmandic/face-api",
   },
 };
 

@@ -8,6 +8,7 @@ import { DownloadError } from "./errors.ts";
 import { download, type NodeDownloadResult, sha256File } from "./node-download.ts";
 import { findWeights, listWeights, type WeightsEntry } from "./registry.ts";
 import type { ResumableOptions } from "./resumable.ts";
+import { convertFaceApiWeights } from "../face/weights-node.ts";
 
 export interface WeightsLocation {
   /** The cache directory (default: cacheDir()). */
@@ -31,10 +32,7 @@ export function weightsEntry(name: string): WeightsEntry {
 /** Where the named weights are (or will be, once pulled). */
 export function weightsPath(name: string, where: WeightsLocation = {}): string {
   const entry = weightsEntry(name);
-  if (entry.url === null) {
-    if (!entry.localPath) {
-      throw new DownloadError("NO_URL", `"${name}" weights ship with the repository, not here yet`);
-    }
+  if (entry.url === null && entry.localPath) {
     const root = where.repoRoot ?? process.cwd();
     return isAbsolute(entry.localPath) ? entry.localPath : resolve(root, entry.localPath);
   }
@@ -61,6 +59,11 @@ export async function pullWeights(name: string, options: PullOptions = {}): Prom
   const path = weightsPath(name, options);
   if (!options.force && (await exists(path))) return { path, downloaded: false };
   const url = options.url ?? entry.url;
+  if (url === null && entry.convertedFrom === "@vladmandic/face-api") {
+    // Made locally from an npm package by our own converter: no network involved.
+    await convertFaceApiWeights(path);
+    return { path, downloaded: false };
+  }
   if (url === null) {
     throw new DownloadError(
       "NO_URL",
