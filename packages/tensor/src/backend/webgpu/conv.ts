@@ -1,6 +1,93 @@
-// Dispatch plans for the convolution routines (shaders/conv2d*.wgsl).
+// Dispatch plans for the convolution routines: which shader, which workgroups, which Params.
+// The fast kernels live in conv-fast.ts; the naive one-thread-per-output kernels here are a
+// baseline that tests and benchmarks switch on with convKernels.naive.
 
-import type { ConvRoutines } from "../conv-routines.ts";
-import type { Planner } from "./launch.ts";
+import naiveWgsl from "../../../../../shaders/conv2d_naive.wgsl";
+import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
+import { grid, type Launch, type Planner } from "./launch.ts";
 
-export const convPlanners: { [K in keyof ConvRoutines]: Planner<K> } = {};
+/** Kernel selection for tests and benchmarks: the naive baseline instead of the real kernels. */
+export const convKernels = { naive: false };
+
+/** Multiply-adds of any of the three routines, counted as 2 FLOPs each. */
+export const convFlops = (G: ConvGeometry) =>
+  2 * G.batch * G.outC * G.outH * G.outW * (G.inC / G.groups) * G.kH * G.kW;
+
+export const convBytes = (G: ConvGeometry) =>
+  4 *
+  (G.batch * (G.inC * G.inH * G.inW + G.outC * G.outH * G.outW) +
+    G.outC * (G.inC / G.groups) * G.kH * G.kW);
+
+const geomParams = (G: ConvGeometry) => ({
+  batch: G.batch,
+  groups: G.groups,
+  inC: G.inC,
+  inH: G.inH,
+  inW: G.inW,
+  outC: G.outC,
+  outH: G.outH,
+  outW: G.outW,
+  kH: G.kH,
+  kW: G.kW,
+  strideH: G.strideH,
+  strideW: G.strideW,
+  padTop: G.padTop,
+  padLeft: G.padLeft,
+  dilationH: G.dilationH,
+  dilationW: G.dilationW,
+});
+
+function naive(
+  entry: "forward" | "transposed" | "weightGrad",
+  G: ConvGeometry,
+  a: {
+    out: ConvRoutines["conv2d"]["out"];
+    x: ConvRoutines["conv2d"]["x"];
+    w: ConvRoutines["conv2d"]["w"];
+    bias: ConvRoutines["conv2d"]["bias"];
+    relu: boolean;
+  },
+  maxPerDim: number,
+): Launch[] {
+  const n =
+    entry === "forward"
+      ? G.batch * G.outC * G.outH * G.outW
+      : entry === "transposed"
+        ? G.batch * G.inC * G.inH * G.inW
+        : G.outC * (G.inC / G.groups) * G.kH * G.kW;
+  if (n === 0) return [];
+  if (a.out.offset || a.x.offset || a.w.offset || (a.bias?.offset ?? 0)) {
+    throw new Error("conv naive kernel: regions must start at offset 0");
+  }
+  const g = grid(n, maxPerDim);
+  return [
+    {
+      kernel: `conv2d_naive.${entry}`,
+      source: naiveWgsl,
+      entry,
+      constants: {},
+      params: {
+        ...geomParams(G),
+        flags: (a.bias ? 1 : 0) | (a.relu ? 2 : 0),
+        rowStride: g.rowStride,
+      },
+      // weightGrad reads no bias, and "auto" layouts drop bindings an entry point never uses.
+      storages: [
+        a.out.storage,
+        a.x.storage,
+        a.w.storage,
+        ...(entry === "weightGrad" ? [] : [(a.bias ?? a.w).storage]),
+      ],
+      workgroups: g.workgroups,
+      bytes: convBytes(G),
+      flops: convFlops(G),
+    },
+  ];
+}
+
+export const convPlanners: { [K in keyof ConvRoutines]: Planner<K> } = {
+  conv2d: (a, maxPerDim) => naive("forward", a.geom, a, maxPerDim),
+  convTranspose2d: (a, maxPerDim) => naive("transposed", a.geom, { ...a, relu: false }, maxPerDim),
+  conv2dWeightGrad: (a, maxPerDim) =>
+    naive("weightGrad", a.geom, { out: a.out, x: a.x, w: a.g, bias: null, relu: false }, maxPerDim),
+};
