@@ -4,8 +4,9 @@
 import { release } from "@sheep/tensor";
 import { type Command, parse, UsageError } from "./args.ts";
 import { info } from "./commands/info.ts";
+import { weights } from "./commands/weights.ts";
 
-const commands: Command[] = [info];
+const commands: Command[] = [info, weights];
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

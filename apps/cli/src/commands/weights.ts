@@ -1,0 +1,86 @@
+// `sheep weights list|inspect|pull|verify`: the weights registry and safetensors files.
+
+import { existsSync, statSync } from "node:fs";
+import { formatInspect, inspectFile, listWeights, pullWeights, verifyWeights, weightsPath } from "@sheep/models/node";
+import { type Command, UsageError } from "../args.ts";
+import { formatBytes, ProgressBar } from "../progress.ts";
+
+const USAGE = `sheep weights list [--json]
+       sheep weights inspect FILE [--json]
+       sheep weights pull NAME [--url URL] [--force]
+       sheep weights verify NAME|FILE`;
+
+async function list(json: boolean): Promise<number> {
+  const rows = listWeights().map((e) => {
+    const path = weightsPath(e.name);
+    const present = existsSync(path);
+    return { name: e.name, bytes: present ? statSync(path).size : e.approxBytes, present, path, url: e.url, sha256: e.sha256 ?? null, license: e.license, description: e.description };
+  });
+  if (json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  for (const r of rows) {
+    const where = r.present ? `at ${r.path}` : r.url ? "not pulled yet" : "converted on first use";
+    console.log(`${r.name.padEnd(7)} ${formatBytes(r.bytes).padStart(9)}  ${where}\n        ${r.description}\n        license: ${r.license}`);
+  }
+  return 0;
+}
+
+async function pull(name: string, url: string | undefined, force: boolean): Promise<number> {
+  let bar: ProgressBar | null = null;
+  const result = await pullWeights(name, {
+    url,
+    force,
+    onProgress: (p) => {
+      bar ??= new ProgressBar(`pull ${name}`, p.total ?? 0, { unit: formatBytes });
+      bar.update(p.received, `${formatBytes(p.bytesPerSec)}/s`, p.total ?? p.received);
+    },
+  });
+  (bar as ProgressBar | null)?.finish();
+  console.log(result.downloaded ? `downloaded ${name} to ${result.path}` : `${name} is at ${result.path}`);
+  return 0;
+}
+
+async function verify(target: string): Promise<number> {
+  const v = await verifyWeights(target);
+  const verdict = v.ok === undefined ? "no recorded digest to compare with" : v.ok ? "OK" : `MISMATCH (expected ${v.expected})`;
+  console.log(`${v.path}\n  ${formatBytes(v.bytes)}  sha256 ${v.sha256}\n  ${verdict}`);
+  return v.ok === false ? 1 : 0;
+}
+
+export const weights: Command = {
+  name: "weights",
+  summary: "list, inspect, pull and verify model weights (safetensors)",
+  usage: USAGE,
+  options: {
+    json: { type: "boolean" },
+    url: { type: "string" },
+    force: { type: "boolean" },
+  },
+  async run(v, [action, target, ...extra]) {
+    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const need = (what: string) => {
+      if (!target) throw new UsageError(`sheep weights ${action} needs ${what}`);
+      return target;
+    };
+    switch (action) {
+      case "list":
+        return list(Boolean(v.json));
+      case "inspect": {
+        const file = need("a FILE");
+        const result = await inspectFile(file).catch((e: Error) => {
+          throw new Error(`${file}: ${e.message}`);
+        });
+        console.log(v.json ? JSON.stringify(result) : formatInspect(result));
+        return 0;
+      }
+      case "pull":
+        return pull(need("a NAME (see `sheep weights list`)"), v.url as string | undefined, Boolean(v.force));
+      case "verify":
+        return verify(need("a NAME or FILE"));
+      default:
+        throw new UsageError(action ? `unknown action "${action}" (list, inspect, pull, verify)` : `usage: ${USAGE}`);
+    }
+  },
+};
