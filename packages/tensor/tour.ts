@@ -4,14 +4,24 @@
 
 import { engine, formatExpr, init, release, table, tensor } from "./src/index.ts";
 
-const say = (title: string, body = "") => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}\n${body}`);
+const say = (title: string, body = "") =>
+  console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}\n${body}`);
 
 const info = await init();
-say("1. init()", `backend ${info.backend}, adapter ${info.adapter} (${info.description})\nfeatures: ${info.features.join(", ") || "none"}`);
+say(
+  "1. init()",
+  `backend ${info.backend}, adapter ${info.adapter} (${info.description})\nfeatures: ${info.features.join(", ") || "none"}`,
+);
 
 // 2. A tensor is a handle: shape, dtype, and an expression. Fresh from data, that expression
 //    is a single leaf: a contiguous view of one storage (a GPU buffer).
-const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+const x = tensor(
+  [
+    [1, 2, 3],
+    [4, 5, 6],
+  ],
+  { requiresGrad: true },
+);
 say("2. tensor([[1, 2, 3], [4, 5, 6]])", `${x}\nexpression: ${formatExpr(x.expr)}`);
 
 // 3. Elementwise ops do not run: each builds one node of a tree. The op table says how.
@@ -36,12 +46,21 @@ for (const r of records) {
     `4. dispatch: ${r.kernel}`,
     `op ${r.op}; workgroups ${r.workgroups.join("×")}; ≥${r.bytes} bytes, ${r.flops} FLOPs; ` +
       `GPU time ${r.timeMs === null ? "n/a" : `${(r.timeMs * 1000).toFixed(1)} µs (${r.timing})`}` +
-      `\n\n${r.wgsl.split("\n").filter((l) => !l.startsWith("//")).join("\n").trim()}`,
+      `\n\n${r.wgsl
+        .split("\n")
+        .filter((l) => !l.startsWith("//"))
+        .join("\n")
+        .trim()}`,
   );
 }
 
 // 5. Readback is the one await: it flushes the recorded work in a single submit and maps.
-say("5. await s.data()", `[${Array.from(await s.data()).map((v) => v.toFixed(4)).join(", ")}]`);
+say(
+  "5. await s.data()",
+  `[${Array.from(await s.data())
+    .map((v) => v.toFixed(4))
+    .join(", ")}]`,
+);
 
 // 6. Backward walks the recorded graph; each op's VJP is itself made of ops (and fuses).
 const backward = await engine.trace(() => {
@@ -51,7 +70,9 @@ const backward = await engine.trace(() => {
 say(
   "6. s.sum().backward()",
   `dispatches: ${backward.map((r) => r.kernel).join(", ")}\n` +
-    `x.grad = [${Array.from(await x.grad!.data()).map((v) => v.toFixed(4)).join(", ")}]  (2·σ'(2x+1))`,
+    `x.grad = [${Array.from(await x.grad!.data())
+      .map((v) => v.toFixed(4))
+      .join(", ")}]  (2·σ'(2x+1))`,
 );
 
 // 7. Lifetimes: what is alive now, and what the pool keeps for reuse.

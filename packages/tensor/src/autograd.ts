@@ -16,7 +16,9 @@ import { Tensor } from "./tensor.ts";
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
-  const dims = g.shape.map((_, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
+  const dims = g.shape
+    .map((_, i) => i)
+    .filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
   const summed = apply("sum", [g], { dims, keepdim: true });
   return reshape(summed, shape);
 }
@@ -36,7 +38,8 @@ function topoOrder(root: Tensor): Tensor[] {
     if (seen.has(t)) continue;
     seen.add(t);
     stack.push([t, true]);
-    for (const i of t.node?.inputs ?? []) if (i.requiresGrad && !seen.has(i)) stack.push([i, false]);
+    for (const i of t.node?.inputs ?? [])
+      if (i.requiresGrad && !seen.has(i)) stack.push([i, false]);
   }
   return order.reverse();
 }
@@ -45,12 +48,22 @@ function topoOrder(root: Tensor): Tensor[] {
  * Gradients of root with respect to `targets` (or every leaf that requires grad). Only paths
  * that reach a target are differentiated.
  */
-function gradients(root: Tensor, seed: Tensor | undefined, targets: Set<Tensor> | null): Map<Tensor, Tensor> {
+function gradients(
+  root: Tensor,
+  seed: Tensor | undefined,
+  targets: Set<Tensor> | null,
+): Map<Tensor, Tensor> {
   if (!root.requiresGrad) {
-    throw new Error("backward: the output does not require grad (no input had requiresGrad, or noGrad was on)");
+    throw new Error(
+      "backward: the output does not require grad (no input had requiresGrad, or noGrad was on)",
+    );
   }
   if (!seed && root.size !== 1) {
-    throw new ShapeError("backward", [root.shape], "needs a one-element output or an explicit gradient");
+    throw new ShapeError(
+      "backward",
+      [root.shape],
+      "needs a one-element output or an explicit gradient",
+    );
   }
   const order = topoOrder(root);
   const isTarget = (t: Tensor) => (targets ? targets.has(t) : !t.node && t.requiresGrad);
@@ -63,7 +76,9 @@ function gradients(root: Tensor, seed: Tensor | undefined, targets: Set<Tensor> 
     debugLog(`backward through ${order.length} tensors:`);
     for (const t of order) {
       const ins = t.node?.inputs.map((x) => `#${x.id}`).join(", ") ?? "leaf";
-      debugLog(`  #${t.id} ${t.node?.op ?? t.op} ${fmtShape(t.shape)} ← ${ins}${needed.has(t) ? "" : " (skipped)"}`);
+      debugLog(
+        `  #${t.id} ${t.node?.op ?? t.op} ${fmtShape(t.shape)} ← ${ins}${needed.has(t) ? "" : " (skipped)"}`,
+      );
     }
   }
   const grads = new Map<Tensor, Tensor>([[root, seed ?? onesLike(root)]]);
@@ -149,7 +164,9 @@ export function valueAndGrad(f: Fn, argnums?: readonly number[]) {
       const value = f(...xs);
       const found = gradients(value, undefined, new Set(which.map((i) => xs[i])));
       const grads = which.map((i) => {
-        const g = found.get(xs[i]) ?? apply("mul", [onesLike(xs[i]), onesLike(xs[i], { dtype: "float32" })], {});
+        const g =
+          found.get(xs[i]) ??
+          apply("mul", [onesLike(xs[i]), onesLike(xs[i], { dtype: "float32" })], {});
         engine.region(g);
         return g;
       });

@@ -51,7 +51,8 @@ class Engine {
     const b = k && this.backends.get(k);
     if (!b) {
       throw new DeviceError(
-        k ? `the ${k} backend is not initialised: call init({ backend: "${k}" }) first`
+        k
+          ? `the ${k} backend is not initialised: call init({ backend: "${k}" }) first`
           : "no backend: call `await init()` first",
       );
     }
@@ -202,11 +203,13 @@ export function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): vo
     into.add(value);
     return;
   }
-  if (Array.isArray(value)) value.forEach((v) => collectTensors(v, into, depth + 1));
-  else if (value instanceof Map) value.forEach((v) => collectTensors(v, into, depth + 1));
-  else if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, into, depth + 1);
-  }
+  const children =
+    Array.isArray(value) || value instanceof Map
+      ? [...value.values()]
+      : Object.getPrototypeOf(value) === Object.prototype
+        ? Object.values(value)
+        : [];
+  for (const v of children) collectTensors(v, into, depth + 1);
 }
 
 function isTensor(v: object): v is Tensor {

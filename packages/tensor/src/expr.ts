@@ -104,7 +104,13 @@ export function mapLeaves(expr: Expr, fn: (l: Leaf) => Expr | null): Expr | null
 // ---- views as stride rewrites -------------------------------------------------------------
 
 export function permuteExpr(expr: Expr, perm: readonly number[]): Expr {
-  return mapLeaves(expr, (l) => leaf(l.storage, l.offset, perm.map((p) => l.strides[p])))!;
+  return mapLeaves(expr, (l) =>
+    leaf(
+      l.storage,
+      l.offset,
+      perm.map((p) => l.strides[p]),
+    ),
+  )!;
 }
 
 /** Broadcast from `from` to `to`: new leading dims and expanded size-1 dims read stride 0. */

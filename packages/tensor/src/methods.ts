@@ -1,8 +1,8 @@
 // Tensor methods: `x.add(y).relu().sum()` reads like PyTorch. Each one is the function of the
 // same name in functions.ts; nothing here computes.
 
-import type { DType } from "./dtype.ts";
 import type { BackwardOptions } from "./autograd.ts";
+import type { DType } from "./dtype.ts";
 import * as F from "./functions.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -69,11 +69,54 @@ declare module "./tensor.ts" {
 
 // Methods whose function takes the tensor first and the same arguments after it.
 const plain = [
-  "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
-  "neg", "abs", "sign", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "relu",
-  "leakyRelu", "square", "floor", "clamp", "cast", "sum", "mean", "max", "min", "argmax",
-  "argmin", "logsumexp", "variance", "softmax", "logSoftmax", "matmul", "transpose", "squeeze",
-  "unsqueeze", "flatten", "contiguous", "detach", "backward",
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "pow",
+  "maximum",
+  "minimum",
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "neg",
+  "abs",
+  "sign",
+  "exp",
+  "log",
+  "sqrt",
+  "rsqrt",
+  "sin",
+  "cos",
+  "tanh",
+  "sigmoid",
+  "relu",
+  "leakyRelu",
+  "square",
+  "floor",
+  "clamp",
+  "cast",
+  "sum",
+  "mean",
+  "max",
+  "min",
+  "argmax",
+  "argmin",
+  "logsumexp",
+  "variance",
+  "softmax",
+  "logSoftmax",
+  "matmul",
+  "transpose",
+  "squeeze",
+  "unsqueeze",
+  "flatten",
+  "contiguous",
+  "detach",
+  "backward",
 ] as const;
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;

@@ -3,7 +3,20 @@
 
 import { describe, expect, test } from "vitest";
 import {
-  add, backward, detach, engine, exp, grad, matmul, mul, noGrad, randn, sum, tensor, tidy, valueAndGrad,
+  add,
+  backward,
+  detach,
+  engine,
+  exp,
+  grad,
+  matmul,
+  mul,
+  noGrad,
+  randn,
+  sum,
+  tensor,
+  tidy,
+  valueAndGrad,
 } from "../src/index.ts";
 import { closeness, useBackends } from "./helpers.ts";
 
@@ -21,7 +34,13 @@ describe.each(["webgpu", "cpu"] as const)("%s", (backend) => {
   test("broadcast inputs receive gradients of their own shape", async () => {
     const w = tensor([[1, 2, 3]], { backend, requiresGrad: true }); // [1, 3]
     const b = tensor(2, { backend, requiresGrad: true }); // []
-    const x = tensor([[1, 1, 1], [2, 2, 2]], { backend });
+    const x = tensor(
+      [
+        [1, 1, 1],
+        [2, 2, 2],
+      ],
+      { backend },
+    );
     sum(add(mul(x, w), b)).backward();
     expect(w.grad!.shape).toEqual([1, 3]);
     expect(Array.from(await w.grad!.data())).toEqual([3, 3, 3]);
@@ -37,8 +56,20 @@ describe.each(["webgpu", "cpu"] as const)("%s", (backend) => {
   });
 
   test("only needed gradients are computed", async () => {
-    const a = tensor([[1, 2], [3, 4]], { backend, requiresGrad: true });
-    const b = tensor([[1, 0], [0, 1]], { backend }); // no grad wanted
+    const a = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { backend, requiresGrad: true },
+    );
+    const b = tensor(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      { backend },
+    ); // no grad wanted
     const prod = matmul(a, b);
     const node = prod.node!;
     const out = sum(prod);

@@ -24,7 +24,10 @@ beforeAll(async () => {
     external: ["webgpu", "node:*"],
     logLevel: "warning",
   });
-  writeFileSync(join(dir, "index.html"), '<!doctype html><script type="module" src="page.js"></script>');
+  writeFileSync(
+    join(dir, "index.html"),
+    '<!doctype html><script type="module" src="page.js"></script>',
+  );
   server = await serveDir(dir);
 });
 

@@ -3,9 +3,18 @@
 // reported and recovered from.
 
 import { expect, test } from "vitest";
-import * as F from "../src/index.ts";
-import { assertFinite, DeviceError, DisposedError, engine, init, NonFiniteError, ShapeError, tensor } from "../src/index.ts";
 import type { WebGPUBackend } from "../src/backend/webgpu/webgpu.ts";
+import * as F from "../src/index.ts";
+import {
+  assertFinite,
+  DeviceError,
+  DisposedError,
+  engine,
+  init,
+  NonFiniteError,
+  ShapeError,
+  tensor,
+} from "../src/index.ts";
 import { useBackends } from "./helpers.ts";
 
 useBackends();
@@ -14,8 +23,12 @@ test("shape mismatches name the op and both shapes", () => {
   const a = F.zeros([2, 3]);
   const b = F.zeros([4, 5]);
   expect(() => F.add(a, b)).toThrow(ShapeError);
-  expect(() => F.add(a, b)).toThrow("add: shapes cannot be broadcast together at dim 0 (got [2, 3] and [4, 5])");
-  expect(() => F.matmul(a, b)).toThrow("matmul: inner dims differ (3 vs 4) (got [2, 3] and [4, 5])");
+  expect(() => F.add(a, b)).toThrow(
+    "add: shapes cannot be broadcast together at dim 0 (got [2, 3] and [4, 5])",
+  );
+  expect(() => F.matmul(a, b)).toThrow(
+    "matmul: inner dims differ (3 vs 4) (got [2, 3] and [4, 5])",
+  );
   expect(() => F.reshape(a, [4, 2])).toThrow(/reshape: cannot hold 6 elements/);
   expect(() => F.concat([a, b], 0)).toThrow(/concat: sizes must match except in dim 0/);
   expect(() => F.sum(a, 5)).toThrow(/sum: dim 5 is out of range for rank 2/);
@@ -36,13 +49,17 @@ test("a tensor over the device's buffer limit names the limit", async () => {
   const limit = engine.backend("webgpu").info.limits.maxBufferSize;
   const n = Math.floor(limit / 4) + 16;
   expect(() => F.matmul(F.ones([1, 1]), F.ones([1, n]))).toThrow(DeviceError);
-  expect(() => F.matmul(F.ones([1, 1]), F.ones([1, n]))).toThrow(/matmul: .* over this device's maxBufferSize/);
+  expect(() => F.matmul(F.ones([1, 1]), F.ones([1, n]))).toThrow(
+    /matmul: .* over this device's maxBufferSize/,
+  );
 });
 
 test("a forced small binding limit is reported by name", async () => {
   await init({ backend: "webgpu", limits: { maxStorageBufferBindingSize: 4096 }, fresh: true });
   const big = F.ones([2048]);
-  expect(() => F.sum(F.matmul(F.reshape(big, [1, 2048]), F.ones([2048, 1])))).toThrow(/maxStorageBufferBindingSize/);
+  expect(() => F.sum(F.matmul(F.reshape(big, [1, 2048]), F.ones([2048, 1])))).toThrow(
+    /maxStorageBufferBindingSize/,
+  );
   await init({ backend: "webgpu", fresh: true });
 });
 
@@ -50,7 +67,9 @@ test("assertFinite finds NaN and infinity", async () => {
   await assertFinite(tensor([1, 2, 3]));
   const bad = F.div(tensor([1, 0, -1]), tensor([0, 0, 1]));
   await expect(assertFinite(bad, "ratio")).rejects.toThrow(NonFiniteError);
-  await expect(assertFinite(bad, "ratio")).rejects.toThrow(/ratio has 2 non-finite values of 3; the first is Infinity at flat index 0/);
+  await expect(assertFinite(bad, "ratio")).rejects.toThrow(
+    /ratio has 2 non-finite values of 3; the first is Infinity at flat index 0/,
+  );
 });
 
 test("gather with an out-of-range index: an error on cpu, NaN on the GPU", async () => {

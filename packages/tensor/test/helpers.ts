@@ -29,7 +29,13 @@ export function rng(seed: number): () => number {
  * relu/abs out of finite differences); "bool" is {0, 1}; [lo, hi] a range; {int: [lo, hi]}
  * integers in [lo, hi).
  */
-export type Domain = "any" | "positive" | "away" | "bool" | readonly [number, number] | { int: readonly [number, number] };
+export type Domain =
+  | "any"
+  | "positive"
+  | "away"
+  | "bool"
+  | readonly [number, number]
+  | { int: readonly [number, number] };
 
 export interface InputSpec {
   shape: readonly number[];
@@ -64,7 +70,11 @@ export function sample(spec: InputSpec, seed: number): Float32Array | Int32Array
 }
 
 /** The same values as a tensor on each backend. */
-export function both(spec: InputSpec, seed: number, requiresGrad = false): { gpu: Tensor; cpu: Tensor; data: Float32Array | Int32Array } {
+export function both(
+  spec: InputSpec,
+  seed: number,
+  requiresGrad = false,
+): { gpu: Tensor; cpu: Tensor; data: Float32Array | Int32Array } {
   const data = sample(spec, seed);
   const dtype = spec.dtype ?? (data instanceof Int32Array ? "int32" : "float32");
   const grad = requiresGrad && dtype === "float32";
@@ -83,7 +93,8 @@ export interface Tol {
 /** Largest violation of |a - e| ≤ atol + rtol·|e|, with NaN only matching NaN. */
 export function closeness(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tol = {}) {
   const { rtol = 2e-5, atol = 1e-6 } = tol;
-  if (actual.length !== expected.length) return { ok: false, detail: `length ${actual.length} vs ${expected.length}` };
+  if (actual.length !== expected.length)
+    return { ok: false, detail: `length ${actual.length} vs ${expected.length}` };
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
@@ -95,7 +106,8 @@ export function closeness(actual: ArrayLike<number>, expected: ArrayLike<number>
       if (a === e) continue;
       return { ok: false, detail: `at ${i}: ${a} vs ${e}` };
     }
-    if (Math.abs(a - e) > atol + rtol * Math.abs(e)) return { ok: false, detail: `at ${i}: ${a} vs ${e} (diff ${Math.abs(a - e)})` };
+    if (Math.abs(a - e) > atol + rtol * Math.abs(e))
+      return { ok: false, detail: `at ${i}: ${a} vs ${e} (diff ${Math.abs(a - e)})` };
   }
   return { ok: true, detail: "" };
 }

@@ -3,7 +3,7 @@
 // and a check that no op is left without cases.
 
 import { describe, expect, test } from "vitest";
-import { OP_NAMES, type OpName, type Tensor, mul, sum, table, tensor } from "../src/index.ts";
+import { mul, OP_NAMES, type OpName, sum, type Tensor, table, tensor } from "../src/index.ts";
 import { apply } from "../src/ops/apply.ts";
 import { type Case, cases } from "./cases.ts";
 import { both, closeness, dtypeOf, rng, sample, useBackends } from "./helpers.ts";
@@ -11,9 +11,13 @@ import { both, closeness, dtypeOf, rng, sample, useBackends } from "./helpers.ts
 useBackends();
 
 const seedOf = (name: string, k: number, j: number) =>
-  [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261 + k * 131 + j * 7919) >>> 0;
+  [...name].reduce(
+    (h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619),
+    2166136261 + k * 131 + j * 7919,
+  ) >>> 0;
 
-const run = (name: OpName, c: Case, xs: Tensor[]) => (c.call ? c.call(...xs) : apply(name, xs, (c.attrs ?? {}) as never));
+const run = (name: OpName, c: Case, xs: Tensor[]) =>
+  c.call ? c.call(...xs) : apply(name, xs, (c.attrs ?? {}) as never);
 
 /** Whether the op's VJP covers input i (null entries are not differentiable). */
 function differentiable(name: OpName, i: number): boolean {
@@ -22,7 +26,9 @@ function differentiable(name: OpName, i: number): boolean {
 }
 
 function gradInputs(name: OpName, c: Case): boolean[] {
-  return c.inputs.map((s, i) => dtypeOf(s) === "float32" && (c.call !== undefined || differentiable(name, i)));
+  return c.inputs.map(
+    (s, i) => dtypeOf(s) === "float32" && (c.call !== undefined || differentiable(name, i)),
+  );
 }
 
 /** Random weights for a scalar loss Σ out·w, so every output element matters differently. */
@@ -30,7 +36,8 @@ function weights(shape: readonly number[], backend: "cpu" | "webgpu", seed: numb
   return tensor(sample({ shape, domain: [-1, 1] }, seed), { shape, backend });
 }
 
-const label = (c: Case, k: number) => `${k}: ${c.label ?? c.inputs.map((s) => `[${s.shape}]`).join(" ")}`;
+const label = (c: Case, k: number) =>
+  `${k}: ${c.label ?? c.inputs.map((s) => `[${s.shape}]`).join(" ")}`;
 
 describe.each(OP_NAMES)("%s", (name) => {
   const list = cases[name];
@@ -42,8 +49,16 @@ describe.each(OP_NAMES)("%s", (name) => {
   list.forEach((c, k) => {
     test(`forward ${label(c, k)}`, async () => {
       const ins = c.inputs.map((s, j) => both(s, seedOf(name, k, j)));
-      const gpu = run(name, c, ins.map((i) => i.gpu));
-      const cpu = run(name, c, ins.map((i) => i.cpu));
+      const gpu = run(
+        name,
+        c,
+        ins.map((i) => i.gpu),
+      );
+      const cpu = run(
+        name,
+        c,
+        ins.map((i) => i.cpu),
+      );
       expect(gpu.shape).toEqual(cpu.shape);
       expect(gpu.dtype).toBe(cpu.dtype);
       const r = closeness(await gpu.data(), await cpu.data64(), c.tol);
@@ -52,7 +67,11 @@ describe.each(OP_NAMES)("%s", (name) => {
 
     const which = gradInputs(name, c);
     const outIsFloat = () => {
-      const probe = run(name, c, c.inputs.map((s, j) => both(s, seedOf(name, k, j)).cpu));
+      const probe = run(
+        name,
+        c,
+        c.inputs.map((s, j) => both(s, seedOf(name, k, j)).cpu),
+      );
       return probe.dtype === "float32";
     };
     if (c.noGrad || !which.some(Boolean)) return;
@@ -61,7 +80,14 @@ describe.each(OP_NAMES)("%s", (name) => {
       if (!outIsFloat()) return;
       const data = c.inputs.map((s, j) => Float64Array.from(sample(s, seedOf(name, k, j))));
       const make = (d: Float64Array[], grad: boolean) =>
-        c.inputs.map((s, j) => tensor(d[j], { shape: s.shape, backend: "cpu", dtype: dtypeOf(s), requiresGrad: grad && which[j] }));
+        c.inputs.map((s, j) =>
+          tensor(d[j], {
+            shape: s.shape,
+            backend: "cpu",
+            dtype: dtypeOf(s),
+            requiresGrad: grad && which[j],
+          }),
+        );
       const xs = make(data, true);
       const out = run(name, c, xs);
       const w = weights(out.shape, "cpu", seedOf(name, k, 99));
@@ -84,7 +110,9 @@ describe.each(OP_NAMES)("%s", (name) => {
       };
       const numeric = ((await lossAt(1)) - (await lossAt(-1))) / (2 * h);
       const scale = Math.max(1, Math.abs(numeric), Math.abs(analytic));
-      expect(Math.abs(numeric - analytic), `numeric ${numeric} analytic ${analytic}`).toBeLessThan(1e-6 * scale);
+      expect(Math.abs(numeric - analytic), `numeric ${numeric} analytic ${analytic}`).toBeLessThan(
+        1e-6 * scale,
+      );
     });
 
     test(`webgpu gradients match cpu ${label(c, k)}`, async () => {
@@ -93,7 +121,9 @@ describe.each(OP_NAMES)("%s", (name) => {
       const grads = async (side: "gpu" | "cpu") => {
         const xs = ins.map((i) => i[side]);
         const out = run(name, c, xs);
-        sum(mul(out, weights(out.shape, side === "gpu" ? "webgpu" : "cpu", seedOf(name, k, 99)))).backward();
+        sum(
+          mul(out, weights(out.shape, side === "gpu" ? "webgpu" : "cpu", seedOf(name, k, 99))),
+        ).backward();
         return Promise.all(xs.map((x) => (x.grad ? x.grad.data64() : null)));
       };
       const [g, e] = [await grads("gpu"), await grads("cpu")];

@@ -14,10 +14,22 @@ beforeAll(async () => {
 });
 
 const mm: [number[], number[]][] = [
-  [[17, 33], [33, 9]],
-  [[64, 129], [129, 65]],
-  [[3, 70, 20], [3, 20, 31]],
-  [[2, 1, 5, 6], [4, 6, 7]],
+  [
+    [17, 33],
+    [33, 9],
+  ],
+  [
+    [64, 129],
+    [129, 65],
+  ],
+  [
+    [3, 70, 20],
+    [3, 20, 31],
+  ],
+  [
+    [2, 1, 5, 6],
+    [4, 6, 7],
+  ],
 ];
 
 function broadcast(a: number[], b: number[]): number[] {
@@ -43,8 +55,13 @@ describe("matmul vs TensorFlow.js", () => {
   test("transposed operands", async () => {
     const a = sample({ shape: [40, 30] }, 13);
     const b = sample({ shape: [20, 40] }, 14);
-    const ours = await F.matmul(F.transpose(tensor(a, { shape: [40, 30] }), 0, 1), F.transpose(tensor(b, { shape: [20, 40] }), 0, 1)).data();
-    const theirs = await tf.matMul(tf.tensor(a, [40, 30]), tf.tensor(b, [20, 40]), true, true).data();
+    const ours = await F.matmul(
+      F.transpose(tensor(a, { shape: [40, 30] }), 0, 1),
+      F.transpose(tensor(b, { shape: [20, 40] }), 0, 1),
+    ).data();
+    const theirs = await tf
+      .matMul(tf.tensor(a, [40, 30]), tf.tensor(b, [20, 40]), true, true)
+      .data();
     expect(closeness(ours, theirs, { rtol: 1e-4, atol: 1e-4 }).ok).toBe(true);
   });
 });
@@ -86,7 +103,11 @@ describe("reductions vs TensorFlow.js", () => {
   test("argmax and argmin", async () => {
     const x = sample({ shape: [9, 300] }, 22);
     const t = tensor(x, { shape: [9, 300] });
-    expect(Array.from(await F.argmax(t, 1).data())).toEqual(Array.from(await tf.argMax(tf.tensor(x, [9, 300]), 1).data()));
-    expect(Array.from(await F.argmin(t, 0).data())).toEqual(Array.from(await tf.argMin(tf.tensor(x, [9, 300]), 0).data()));
+    expect(Array.from(await F.argmax(t, 1).data())).toEqual(
+      Array.from(await tf.argMax(tf.tensor(x, [9, 300]), 1).data()),
+    );
+    expect(Array.from(await F.argmin(t, 0).data())).toEqual(
+      Array.from(await tf.argMin(tf.tensor(x, [9, 300]), 0).data()),
+    );
   });
 });

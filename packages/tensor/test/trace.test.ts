@@ -2,9 +2,9 @@
 // fuse into one kernel, a step is one submit, and SHEEP_DEBUG levels print what they promise.
 
 import { afterEach, expect, test, vi } from "vitest";
+import type { WebGPUBackend } from "../src/backend/webgpu/webgpu.ts";
 import * as F from "../src/index.ts";
 import { engine, randn } from "../src/index.ts";
-import type { WebGPUBackend } from "../src/backend/webgpu/webgpu.ts";
 import { useBackends } from "./helpers.ts";
 
 useBackends();
@@ -63,7 +63,11 @@ test("SHEEP_DEBUG=1 prints ops, 3 prints new pipelines' WGSL", async () => {
   const t = F.sigmoid(F.mul(randn([5], { seed: 6 }), 3.25));
   await t.data();
   expect(lines.some((l) => l.includes("mul [5] [] → [5] float32 (fused, lazy)"))).toBe(true);
-  expect(lines.some((l) => l.includes("new pipeline elementwise(mul·sigmoid)") && l.includes("@compute"))).toBe(true);
+  expect(
+    lines.some(
+      (l) => l.includes("new pipeline elementwise(mul·sigmoid)") && l.includes("@compute"),
+    ),
+  ).toBe(true);
 });
 
 test("SHEEP_DEBUG=4 prints the autograd graph", () => {

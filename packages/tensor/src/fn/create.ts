@@ -34,15 +34,21 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
 }
 
 /** Upload host values into a new tensor of `shape`. */
-export function fromHost(data: ArrayLike<number>, shape: readonly number[], opts: CreateOptions = {}) {
-  const dtype = opts.dtype ?? opts.like?.dtype ?? (data instanceof Int32Array ? "int32" : "float32");
+export function fromHost(
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  opts: CreateOptions = {},
+) {
+  const dtype =
+    opts.dtype ?? opts.like?.dtype ?? (data instanceof Int32Array ? "int32" : "float32");
   checkShape("tensor", shape);
   if (data.length !== sizeOf(shape)) {
     throw new ShapeError("tensor", [shape], `${data.length} values cannot fill this shape`);
   }
   const backend = backendOf(opts);
   const storage = backend.alloc(dtype, data.length);
-  const host = dtype === "float32" ? Float64Array.from(data) : Int32Array.from(data, (v) => Math.trunc(v));
+  const host =
+    dtype === "float32" ? Float64Array.from(data) : Int32Array.from(data, (v) => Math.trunc(v));
   backend.write(storage, host);
   return finish(new Tensor(shape, dtype, backend, contiguousLeaf(storage, shape), "tensor"), opts);
 }
@@ -51,7 +57,10 @@ export function fromHost(data: ArrayLike<number>, shape: readonly number[], opts
  * A tensor from nested arrays, a typed array (with `shape`), or a number.
  * `tensor([[1, 2], [3, 4]])`, `tensor(new Float32Array(6), { shape: [2, 3] })`.
  */
-export function tensor(data: Nested | HostArray | Float64Array, opts: CreateOptions & { shape?: readonly number[] } = {}) {
+export function tensor(
+  data: Nested | HostArray | Float64Array,
+  opts: CreateOptions & { shape?: readonly number[] } = {},
+) {
   if (ArrayBuffer.isView(data)) {
     return fromHost(data as ArrayLike<number>, opts.shape ?? [data.length], opts);
   }
@@ -60,7 +69,8 @@ export function tensor(data: Nested | HostArray | Float64Array, opts: CreateOpti
   const flat: number[] = [];
   const walk = (v: unknown) => (Array.isArray(v) ? v.forEach(walk) : flat.push(Number(v)));
   walk(data);
-  if (flat.length !== sizeOf(shape)) throw new ShapeError("tensor", [shape], "nested arrays are ragged");
+  if (flat.length !== sizeOf(shape))
+    throw new ShapeError("tensor", [shape], "nested arrays are ragged");
   return fromHost(flat, opts.shape ?? shape, opts);
 }
 
@@ -74,9 +84,12 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 
 export const zeros = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 0, opts);
 export const ones = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 1, opts);
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 0, { like: t, ...opts });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 1, { like: t, ...opts });
-export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}) => full(t.shape, v, { like: t, ...opts });
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}) =>
+  full(t.shape, 0, { like: t, ...opts });
+export const onesLike = (t: Tensor, opts: CreateOptions = {}) =>
+  full(t.shape, 1, { like: t, ...opts });
+export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}) =>
+  full(t.shape, v, { like: t, ...opts });
 
 /** A rank-0 constant (what numbers become when mixed with tensors). Holds no memory. */
 export function scalar(value: number, opts: CreateOptions = {}): Tensor {
@@ -90,28 +103,52 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   const n = Math.max(0, Math.ceil((end - start) / step));
   const ints = [start, end, step].every(Number.isInteger);
   const dtype = opts.dtype ?? (ints ? "int32" : "float32");
-  return fromHost(Array.from({ length: n }, (_, i) => start + i * step), [n], { ...opts, dtype });
+  return fromHost(
+    Array.from({ length: n }, (_, i) => start + i * step),
+    [n],
+    { ...opts, dtype },
+  );
 }
 
 /** Uniform in [low, high). Seeded draws are identical on every backend. */
-export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}) {
+export function rand(
+  shape: readonly number[],
+  opts: RandomOptions & { low?: number; high?: number } = {},
+) {
   const { low = 0, high = 1 } = opts;
   const key = drawKey(opts.seed);
-  const data = Float32Array.from({ length: sizeOf(checkShape("rand", shape)) }, (_, i) => low + (high - low) * uniformAt(key, i));
+  const data = Float32Array.from(
+    { length: sizeOf(checkShape("rand", shape)) },
+    (_, i) => low + (high - low) * uniformAt(key, i),
+  );
   return fromHost(data, shape, { ...opts, dtype: "float32" });
 }
 
 /** Normal with the given mean and std. */
-export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}) {
+export function randn(
+  shape: readonly number[],
+  opts: RandomOptions & { mean?: number; std?: number } = {},
+) {
   const { mean = 0, std = 1 } = opts;
   const key = drawKey(opts.seed);
-  const data = Float32Array.from({ length: sizeOf(checkShape("randn", shape)) }, (_, i) => mean + std * normalAt(key, i));
+  const data = Float32Array.from(
+    { length: sizeOf(checkShape("randn", shape)) },
+    (_, i) => mean + std * normalAt(key, i),
+  );
   return fromHost(data, shape, { ...opts, dtype: "float32" });
 }
 
 /** Integers uniform in [low, high). */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}) {
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+) {
   const key = drawKey(opts.seed);
-  const data = Int32Array.from({ length: sizeOf(checkShape("randint", shape)) }, (_, i) => low + Math.floor((high - low) * uniformAt(key, i)));
+  const data = Int32Array.from(
+    { length: sizeOf(checkShape("randint", shape)) },
+    (_, i) => low + Math.floor((high - low) * uniformAt(key, i)),
+  );
   return fromHost(data, shape, { ...opts, dtype: "int32" });
 }

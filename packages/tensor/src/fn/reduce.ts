@@ -1,13 +1,13 @@
 // Reductions and the functions composed from them: mean, variance, logsumexp, softmax.
 // `dim` undefined reduces every dim; an empty list reduces none (NumPy's convention).
 
+import { detach } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import { apply } from "../ops/apply.ts";
 import { normAxes, normAxis, reducedShape, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { detach } from "../autograd.ts";
 import { add, cast, div, exp, log, square, sub } from "./elementwise.ts";
-import { flatten, reshape, transpose, unsqueeze, squeeze } from "./shape.ts";
+import { flatten, reshape, squeeze, transpose, unsqueeze } from "./shape.ts";
 
 export type Dims = number | readonly number[] | undefined;
 
@@ -45,7 +45,11 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 /** Variance with Bessel's correction by default (correction = 1), as torch.var. */
-export function variance(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}) {
+export function variance(
+  x: Tensor,
+  dim?: Dims,
+  opts: { correction?: number; keepdim?: boolean } = {},
+) {
   const { correction = 1, keepdim = false } = opts;
   const n = countOf(x, dim);
   const centred = sub(x, mean(x, dim, true));
@@ -89,7 +93,8 @@ export function softmax(x: Tensor, dim = -1): Tensor {
 
 /** Matrix product with NumPy's rules: 1-D operands gain then lose a dim; batch dims broadcast. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.rank === 0 || b.rank === 0) throw new ShapeError("matmul", [a.shape, b.shape], "operands must not be scalars");
+  if (a.rank === 0 || b.rank === 0)
+    throw new ShapeError("matmul", [a.shape, b.shape], "operands must not be scalars");
   const a2 = a.rank === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.rank === 1 ? unsqueeze(b, 1) : b;
   let out = apply("matmul", [cast(a2, "float32"), cast(b2, "float32")], {});
@@ -100,4 +105,3 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** The last two dims swapped (a free view). */
 export const mT = (x: Tensor) => transpose(x, -1, -2);
-

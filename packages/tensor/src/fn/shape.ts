@@ -2,8 +2,8 @@
 // index-moving routines (concat, pad, gather, setSlice), with PyTorch's argument conventions.
 
 import type { PadMode } from "../backend/backend.ts";
-import { isContiguousLeaf } from "../expr.ts";
 import { ShapeError } from "../errors.ts";
+import { isContiguousLeaf } from "../expr.ts";
 import { apply } from "../ops/apply.ts";
 import { normAxis, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
@@ -17,7 +17,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (inferred > 1) throw new ShapeError("reshape", [x.shape, shape], "only one dim can be -1");
   const rest = sizeOf(known);
   const out = shape.map((d) => (d === -1 ? (rest === 0 ? 0 : x.size / rest) : d));
-  if (!out.every(Number.isInteger)) throw new ShapeError("reshape", [x.shape, shape], `cannot hold ${x.size} elements`);
+  if (!out.every(Number.isInteger))
+    throw new ShapeError("reshape", [x.shape, shape], `cannot hold ${x.size} elements`);
   return apply("reshape", [x], { shape: out });
 }
 
@@ -41,7 +42,12 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** Internal slice with normalised bounds: begin index, exclusive end (may be -1), step. */
-export function sliceRaw(x: Tensor, begin: readonly number[], end: readonly number[], step: readonly number[]) {
+export function sliceRaw(
+  x: Tensor,
+  begin: readonly number[],
+  end: readonly number[],
+  step: readonly number[],
+) {
   return apply("slice", [x], { begin, end, step });
 }
 
@@ -50,14 +56,21 @@ export function sliceRaw(x: Tensor, begin: readonly number[], end: readonly numb
  * negative step walks backwards. Missing entries take the whole dim.
  * `slice(x, [0, 1], [2, -1])` is x[0:2, 1:-1].
  */
-export function slice(x: Tensor, begin: readonly (number | null)[], end: readonly (number | null)[] = [], step: readonly number[] = []) {
+export function slice(
+  x: Tensor,
+  begin: readonly (number | null)[],
+  end: readonly (number | null)[] = [],
+  step: readonly number[] = [],
+) {
   const b: number[] = [];
   const e: number[] = [];
   const s: number[] = [];
   x.shape.forEach((n, d) => {
     const st = step[d] ?? 1;
-    if (st === 0 || !Number.isInteger(st)) throw new ShapeError("slice", [x.shape], "step must be a non-zero integer");
-    const norm = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
+    if (st === 0 || !Number.isInteger(st))
+      throw new ShapeError("slice", [x.shape], "step must be a non-zero integer");
+    const norm = (v: number, lo: number, hi: number) =>
+      Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
     const bd = begin[d];
     const ed = end[d];
     if (st > 0) {
@@ -90,14 +103,28 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 /** Reverse the given dims. */
 export function flip(x: Tensor, dims: readonly number[]): Tensor {
   const ds = dims.map((d) => normAxis("flip", d, x.rank, x.shape));
-  return slice(x, [], [], x.shape.map((_, d) => (ds.includes(d) ? -1 : 1)));
+  return slice(
+    x,
+    [],
+    [],
+    x.shape.map((_, d) => (ds.includes(d) ? -1 : 1)),
+  );
 }
 
 /** Drop size-1 dims (all of them, or the one given). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
   const d = normAxis("squeeze", dim, x.rank, x.shape);
-  return x.shape[d] === 1 ? reshape(x, x.shape.filter((_, i) => i !== d)) : x;
+  return x.shape[d] === 1
+    ? reshape(
+        x,
+        x.shape.filter((_, i) => i !== d),
+      )
+    : x;
 }
 
 /** Insert a size-1 dim at `dim` (negative counts from the end of the result). */
@@ -113,7 +140,11 @@ export function flatten(x: Tensor, start = 0, end = -1): Tensor {
   if (x.rank === 0) return reshape(x, [1]);
   const s = normAxis("flatten", start, x.rank, x.shape);
   const e = normAxis("flatten", end, x.rank, x.shape);
-  return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+  return reshape(x, [
+    ...x.shape.slice(0, s),
+    sizeOf(x.shape.slice(s, e + 1)),
+    ...x.shape.slice(e + 1),
+  ]);
 }
 
 /** x itself when it already is row-major memory, else a copy that is. */
@@ -132,7 +163,10 @@ export const cat = concat;
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("stack: needs at least one tensor");
   const d = normAxis("stack", dim, tensors[0].rank + 1, tensors[0].shape);
-  return concat(tensors.map((t) => unsqueeze(t, d)), d);
+  return concat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
+  );
 }
 
 export interface PadOptions {
@@ -154,7 +188,11 @@ export function pad(
   if (Array.isArray(pads)) {
     const flat = pads as readonly number[];
     if (flat.length % 2 !== 0 || flat.length / 2 > x.rank) {
-      throw new ShapeError("pad", [x.shape], `pads [${flat}] must be pairs for at most ${x.rank} dims`);
+      throw new ShapeError(
+        "pad",
+        [x.shape],
+        `pads [${flat}] must be pairs for at most ${x.rank} dims`,
+      );
     }
     before = x.shape.map(() => 0);
     after = x.shape.map(() => 0);
@@ -167,7 +205,12 @@ export function pad(
     before = [...p.before];
     after = [...p.after];
   }
-  return apply("pad", [x], { before, after, mode: opts.mode ?? "constant", value: opts.value ?? 0 });
+  return apply("pad", [x], {
+    before,
+    after,
+    mode: opts.mode ?? "constant",
+    value: opts.value ?? 0,
+  });
 }
 
 /** out[i][j] = x[i][index[i][j]] along `dim` (torch.gather). */
@@ -176,7 +219,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 /** A copy of base with the box at `begin` (walking `step`) replaced by value. */
-export function setSlice(base: Tensor, value: Tensor, begin: readonly number[], step?: readonly number[]) {
+export function setSlice(
+  base: Tensor,
+  value: Tensor,
+  begin: readonly number[],
+  step?: readonly number[],
+) {
   return apply("setSlice", [base, value], { begin, step: step ?? base.shape.map(() => 1) });
 }
 

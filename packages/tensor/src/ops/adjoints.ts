@@ -1,9 +1,7 @@
 // Named helpers for the hard VJPs: the adjoints of pad (non-constant modes) and gather,
 // written as compositions of other ops so they need no backward shaders and stay differentiable.
 
-import {
-  add, arange, eq, mul, pad, permute, sliceRaw, sum, unsqueeze,
-} from "../functions.ts";
+import { add, arange, eq, mul, pad, permute, sliceRaw, sum, unsqueeze } from "../functions.ts";
 import type { Shape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import type { OpAttrs } from "./attrs.ts";
@@ -56,13 +54,19 @@ export function padAdjoint(g: Tensor, xShape: Shape, attrs: OpAttrs["pad"]): Ten
       case "reflect": // out[l-1-j] copied x[1+j]; out[l+n+j] copied x[n-2-j]
         gx = add(
           center,
-          add(zeroPadDim(flipDim(left, d), d, 1, n - 1 - l), zeroPadDim(flipDim(right, d), d, n - 1 - r, 1)),
+          add(
+            zeroPadDim(flipDim(left, d), d, 1, n - 1 - l),
+            zeroPadDim(flipDim(right, d), d, n - 1 - r, 1),
+          ),
         );
         break;
       case "replicate": // every left strip element copied x[0], every right one x[n-1]
         gx = add(
           center,
-          add(zeroPadDim(sum(left, d, true), d, 0, n - 1), zeroPadDim(sum(right, d, true), d, n - 1, 0)),
+          add(
+            zeroPadDim(sum(left, d, true), d, 0, n - 1),
+            zeroPadDim(sum(right, d, true), d, n - 1, 0),
+          ),
         );
         break;
       case "circular": // out[j] copied x[n-l+j]; out[l+n+j] copied x[j]

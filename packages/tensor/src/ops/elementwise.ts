@@ -3,7 +3,22 @@
 // The cpu oracle has its own scalar rules (backend/cpu/scalar.ts), never derived from these.
 
 import {
-  add, cast, cos, div, eq, gt, log, lt, mul, neg, pow, sign, sin, square, sub, where,
+  add,
+  cast,
+  cos,
+  div,
+  eq,
+  gt,
+  log,
+  lt,
+  mul,
+  neg,
+  pow,
+  sign,
+  sin,
+  square,
+  sub,
+  where,
 } from "../functions.ts";
 import type { Tensor } from "../tensor.ts";
 import type { BinaryAttrs, UnaryAttrs } from "./attrs.ts";
@@ -77,12 +92,18 @@ export const binaryOps: { [K in keyof BinaryAttrs]: OpDef<BinaryAttrs[K]> } = {
   div: binary("x / y", [(g, { y }) => div(g, y), (g, { y, out }) => neg(div(mul(g, out), y))]),
   maximum: binary(
     "max(x, y)",
-    [(g, { x, y }) => mul(g, tieShare(x, y, gt(x, y))), (g, { x, y }) => mul(g, tieShare(x, y, lt(x, y)))],
+    [
+      (g, { x, y }) => mul(g, tieShare(x, y, gt(x, y))),
+      (g, { x, y }) => mul(g, tieShare(x, y, lt(x, y))),
+    ],
     { ints: true },
   ),
   minimum: binary(
     "min(x, y)",
-    [(g, { x, y }) => mul(g, tieShare(x, y, lt(x, y))), (g, { x, y }) => mul(g, tieShare(x, y, gt(x, y)))],
+    [
+      (g, { x, y }) => mul(g, tieShare(x, y, lt(x, y))),
+      (g, { x, y }) => mul(g, tieShare(x, y, gt(x, y))),
+    ],
     { ints: true },
   ),
   // d/dx x^y = y·x^(y-1); d/dy x^y = x^y·ln x, taken as 0 where x ≤ 0 (no real logarithm)

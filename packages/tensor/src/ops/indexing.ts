@@ -1,11 +1,11 @@
 // Ops that move elements between positions: concat, pad, gather and setSlice.
 // Their forwards are routines; their VJPs are compositions of other ops (adjoints.ts).
 
+import { promote } from "../dtype.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { contiguousStrides, type Shape } from "../shape.ts";
-import { promote } from "../dtype.ts";
 import { setSlice, slice, sliceRaw, zeros } from "../functions.ts";
+import { contiguousStrides, type Shape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { gatherAdjoint, padAdjoint } from "./adjoints.ts";
 import type { OpAttrs } from "./attrs.ts";
@@ -57,7 +57,12 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
       const starts = concatOffsets(inputs, dim);
       const ones = out.shape.map(() => 1);
       inputs.forEach((t, i) => {
-        assignBox(t, out, out.shape.map((_, d) => (d === dim ? starts[i] : 0)), ones);
+        assignBox(
+          t,
+          out,
+          out.shape.map((_, d) => (d === dim ? starts[i] : 0)),
+          ones,
+        );
       });
     },
     // Each input's gradient is its slab of g.
@@ -81,10 +86,18 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
         const [b, a] = [before[d], after[d]];
         if (b < 0 || a < 0) throw new ShapeError("pad", [s], "padding must be non-negative");
         if (mode === "reflect" && (b >= n || a >= n) && b + a > 0) {
-          throw new ShapeError("pad", [s], `reflect padding (${b}, ${a}) must be < size ${n} of dim ${d}`);
+          throw new ShapeError(
+            "pad",
+            [s],
+            `reflect padding (${b}, ${a}) must be < size ${n} of dim ${d}`,
+          );
         }
         if (mode === "circular" && (b > n || a > n)) {
-          throw new ShapeError("pad", [s], `circular padding (${b}, ${a}) must be ≤ size ${n} of dim ${d}`);
+          throw new ShapeError(
+            "pad",
+            [s],
+            `circular padding (${b}, ${a}) must be ≤ size ${n} of dim ${d}`,
+          );
         }
         if (mode === "replicate" && n === 0 && b + a > 0) {
           throw new ShapeError("pad", [s], `cannot replicate-pad empty dim ${d}`);
@@ -134,18 +147,31 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
   setSlice: {
     kind: "routine",
     shape: ([base, value], { begin, step }) => {
-      const fits = value.rank === base.rank && value.shape.every((n, d) => {
-        const last = begin[d] + (n - 1) * step[d];
-        return n === 0 || (begin[d] >= 0 && begin[d] < base.shape[d] && last >= 0 && last < base.shape[d]);
-      });
+      const fits =
+        value.rank === base.rank &&
+        value.shape.every((n, d) => {
+          const last = begin[d] + (n - 1) * step[d];
+          return (
+            n === 0 ||
+            (begin[d] >= 0 && begin[d] < base.shape[d] && last >= 0 && last < base.shape[d])
+          );
+        });
       if (!fits) {
-        throw new ShapeError("setSlice", [base.shape, value.shape], "value does not fit at that slice");
+        throw new ShapeError(
+          "setSlice",
+          [base.shape, value.shape],
+          "value does not fit at that slice",
+        );
       }
       return { shape: base.shape, dtype: base.dtype };
     },
     forward: ([base, value], out, { begin, step }) => {
       if (out.size === 0) return;
-      out.backend.run("elementwise", { expr: inputExpr(base), shape: base.shape, out: engine.region(out) });
+      out.backend.run("elementwise", {
+        expr: inputExpr(base),
+        shape: base.shape,
+        out: engine.region(out),
+      });
       assignBox(value, out, begin, step);
     },
     vjp: [
@@ -153,7 +179,12 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
       (g, { y, attrs }) => setSlice(g, zeros(y.shape, { like: g }), attrs.begin, attrs.step),
       // the value's gradient is the box of g it landed in
       (g, { y, attrs }) =>
-        sliceRaw(g, attrs.begin, attrs.begin.map((b, d) => b + y.shape[d] * attrs.step[d]), attrs.step),
+        sliceRaw(
+          g,
+          attrs.begin,
+          attrs.begin.map((b, d) => b + y.shape[d] * attrs.step[d]),
+          attrs.step,
+        ),
     ],
   },
 };

@@ -9,8 +9,8 @@ import { permuteExpr } from "../expr.ts";
 import { div, eq, expand, mul, reshape, sum } from "../functions.ts";
 import { reducedShape, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { inputExpr } from "./inputs.ts";
 import type { OpAttrs } from "./attrs.ts";
+import { inputExpr } from "./inputs.ts";
 import type { Ctx, OpDef } from "./types.ts";
 
 type DimsAttrs = { dims: readonly number[]; keepdim: boolean };
@@ -22,7 +22,12 @@ export function rowsOf(x: Tensor, dims: readonly number[]) {
   const perm = [...kept, ...dims];
   const expr = permuteExpr(inputExpr(x), perm);
   const inner = sizeOf(dims.map((d) => x.shape[d]));
-  return { expr, shape: perm.map((d) => x.shape[d]), outer: sizeOf(kept.map((d) => x.shape[d])), inner };
+  return {
+    expr,
+    shape: perm.map((d) => x.shape[d]),
+    outer: sizeOf(kept.map((d) => x.shape[d])),
+    inner,
+  };
 }
 
 function reduction(op: ReduceOp, vjp: (g: Tensor, c: Ctx<DimsAttrs>) => Tensor): OpDef<DimsAttrs> {

@@ -22,7 +22,10 @@ export type Vjp<A> = (g: Tensor, c: Ctx<A>) => Tensor;
  * VJPs as data: one per input (null where not differentiable), or one function taking the
  * input's index for ops with any number of inputs (concat). null: no gradient at all.
  */
-export type Vjps<A> = readonly (Vjp<A> | null)[] | ((g: Tensor, c: Ctx<A>, i: number) => Tensor) | null;
+export type Vjps<A> =
+  | readonly (Vjp<A> | null)[]
+  | ((g: Tensor, c: Ctx<A>, i: number) => Tensor)
+  | null;
 
 /** A fused elementwise rule: forward is a WGSL expression over x, y, z. */
 export interface ElementwiseDef<A> {

@@ -1,10 +1,10 @@
 // View ops: reshape, permute, expand and slice. No kernel runs; every leaf of the input's
 // expression gets new strides (expr.ts). Their VJPs undo the index mapping.
 
-import { permuteExpr, reshapeExpr, expandExpr, sliceExpr } from "../expr.ts";
-import { permute, reshape, setSlice, zeros } from "../functions.ts";
 import { ShapeError } from "../errors.ts";
-import { sizeOf, type Shape } from "../shape.ts";
+import { expandExpr, permuteExpr, reshapeExpr, sliceExpr } from "../expr.ts";
+import { permute, reshape, setSlice, zeros } from "../functions.ts";
+import { sizeOf } from "../shape.ts";
 import type { OpAttrs } from "./attrs.ts";
 import type { OpDef } from "./types.ts";
 
@@ -39,7 +39,8 @@ export const viewOps: { [K in keyof ViewAttrs]: OpDef<ViewAttrs[K]> } = {
   permute: {
     kind: "view",
     shape: (x, { perm }) => {
-      const ok = perm.length === x.length && [...perm].sort((a, b) => a - b).every((p, i) => p === i);
+      const ok =
+        perm.length === x.length && [...perm].sort((a, b) => a - b).every((p, i) => p === i);
       if (!ok) throw new ShapeError("permute", [x], `[${perm}] is not a permutation of the dims`);
       return perm.map((p) => x[p]);
     },
@@ -68,4 +69,3 @@ export const viewOps: { [K in keyof ViewAttrs]: OpDef<ViewAttrs[K]> } = {
     vjp: [(g, { x, attrs }) => setSlice(zeros(x.shape, { like: x }), g, attrs.begin, attrs.step)],
   },
 };
-

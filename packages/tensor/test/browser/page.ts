@@ -18,7 +18,11 @@ async function run() {
     out[`${backend}.gx`] = Array.from(await x.grad!.data());
     out[`${backend}.gw`] = Array.from(await w.grad!.data());
   }
-  return { info, out, dispatches: (await engine.trace(() => matmul(tensor([[1, 2]]), tensor([[3], [4]])))).length };
+  return {
+    info,
+    out,
+    dispatches: (await engine.trace(() => matmul(tensor([[1, 2]]), tensor([[3], [4]])))).length,
+  };
 }
 
 run().then(

@@ -44,7 +44,15 @@ export class CpuBackend implements Backend {
     const data = dtype === "float32" ? new Float64Array(length) : new Int32Array(length);
     this.bytes += length * 4;
     this.live++;
-    const s: CpuStorage = { id: nextId++, backend: this, dtype, length, refs: 0, freed: false, data };
+    const s: CpuStorage = {
+      id: nextId++,
+      backend: this,
+      dtype,
+      length,
+      refs: 0,
+      freed: false,
+      data,
+    };
     return s;
   }
 

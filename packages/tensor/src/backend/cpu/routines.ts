@@ -4,7 +4,7 @@ import { contiguousStrides, sizeOf } from "../../shape.ts";
 import type { Routines } from "../backend.ts";
 import { cpuCnn } from "./cnn.ts";
 import { cpuConv } from "./conv.ts";
-import { type CpuArray, evaluator, type Impl, unravel } from "./util.ts";
+import { evaluator, type Impl, unravel } from "./util.ts";
 
 export const cpuRoutines: { [K in keyof Routines]: Impl<K> } = {
   ...cpuConv,
@@ -113,7 +113,9 @@ export const cpuRoutines: { [K in keyof Routines]: Impl<K> } = {
       const c = unravel(i, shape);
       const at = iv.at(i);
       if (at < 0 || at >= xShape[dim]) {
-        throw new RangeError(`gather: index ${at} is out of range for dim ${dim} of size ${xShape[dim]}`);
+        throw new RangeError(
+          `gather: index ${at} is out of range for dim ${dim} of size ${xShape[dim]}`,
+        );
       }
       c[dim] = at;
       o[out.offset + i] = xv.at(c.reduce((s, v, d) => s + v * xStrides[d], 0));

@@ -30,7 +30,7 @@ export const rules: Record<ElementwiseName, Rule> = {
   cos: ([x]) => Math.cos(x),
   tanh: ([x]) => Math.tanh(x),
   sigmoid: ([x]) => 1 / (1 + Math.exp(-x)),
-  relu: ([x]) => (x > 0 ? x : 0),
+  relu: ([x]) => Math.max(x, 0),
   leakyRelu: ([x], s) => (x > 0 ? x : s.alpha * x),
   square: ([x], _, t) => (t === "int32" ? Math.imul(x, x) : x * x),
   floor: ([x]) => Math.floor(x),

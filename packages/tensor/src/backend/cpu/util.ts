@@ -6,10 +6,16 @@ import type { Routines, Storage } from "../backend.ts";
 import { Evaluator } from "./scalar.ts";
 
 export type CpuArray = Float64Array | Int32Array;
-export type Impl<K extends keyof Routines> = (args: Routines[K], mem: (s: Storage) => CpuArray) => void;
+export type Impl<K extends keyof Routines> = (
+  args: Routines[K],
+  mem: (s: Storage) => CpuArray,
+) => void;
 
-export const evaluator = (expr: Routines["elementwise"]["expr"], shape: readonly number[], mem: (s: Storage) => CpuArray) =>
-  new Evaluator(expr, shape, (l: Leaf) => mem(l.storage));
+export const evaluator = (
+  expr: Routines["elementwise"]["expr"],
+  shape: readonly number[],
+  mem: (s: Storage) => CpuArray,
+) => new Evaluator(expr, shape, (l: Leaf) => mem(l.storage));
 
 /** Split a flat row-major index into coordinates. */
 export function unravel(i: number, shape: readonly number[]): number[] {
@@ -20,4 +26,3 @@ export function unravel(i: number, shape: readonly number[]): number[] {
   }
   return c;
 }
-

@@ -36,7 +36,13 @@ function instantiate(wgsl: string, names: Record<string, string>): string {
  * @param binding   first binding number for its storages
  * @param wordBase  index of its first word in params.ex
  */
-export function genExpr(expr: Expr, shape: Shape, fnName: string, binding: number, wordBase: number): ExprCode {
+export function genExpr(
+  expr: Expr,
+  shape: Shape,
+  fnName: string,
+  binding: number,
+  wordBase: number,
+): ExprCode {
   const words: number[] = [];
   const word = (v: number) => {
     words.push(v >>> 0);
@@ -49,7 +55,8 @@ export function genExpr(expr: Expr, shape: Shape, fnName: string, binding: numbe
   const contiguous = contiguousStrides(shape);
 
   // Coordinates are computed once, only if some leaf needs them.
-  const leafIsLinear = (l: Leaf) => shape.every((d, i) => d === 1 || l.strides[i] === contiguous[i]);
+  const leafIsLinear = (l: Leaf) =>
+    shape.every((d, i) => d === 1 || l.strides[i] === contiguous[i]);
   let needCoords = false;
   const names = new Map<Expr, string>();
   const body: string[] = [];
@@ -73,7 +80,9 @@ export function genExpr(expr: Expr, shape: Shape, fnName: string, binding: numbe
       if (leafIsLinear(e)) index = `u32(${off} + i32(i))`;
       else {
         needCoords = true;
-        const terms = e.strides.map((s, d) => (shape[d] === 1 ? "" : ` + i32(c${d}) * bitcast<i32>(${word(s)})`));
+        const terms = e.strides.map((s, d) =>
+          shape[d] === 1 ? "" : ` + i32(c${d}) * bitcast<i32>(${word(s)})`,
+        );
         index = `u32(${off}${terms.join("")})`;
       }
       ref = `${fnName}_t${tmp++}`;
@@ -98,7 +107,9 @@ export function genExpr(expr: Expr, shape: Shape, fnName: string, binding: numbe
   const result = visit(expr);
 
   storages.forEach((s, k) => {
-    lines.push(`@group(0) @binding(${binding + k}) var<storage, read> ${varOf.get(s)}: array<${wgslType(s.dtype)}>;`);
+    lines.push(
+      `@group(0) @binding(${binding + k}) var<storage, read> ${varOf.get(s)}: array<${wgslType(s.dtype)}>;`,
+    );
   });
   lines.push(`fn ${fnName}(i: u32) -> ${wgslType(expr.dtype)} {`);
   if (needCoords) {

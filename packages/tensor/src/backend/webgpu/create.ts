@@ -16,11 +16,23 @@ const LIMIT_NAMES: (keyof DeviceLimits)[] = [
   "maxStorageBuffersPerShaderStage",
 ];
 /** Requested at the adapter's maximum too, so kernels may rely on them. */
-const EXTRA_LIMITS = ["maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY", "maxComputeWorkgroupSizeZ", "maxUniformBufferBindingSize"];
+const EXTRA_LIMITS = [
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupSizeY",
+  "maxComputeWorkgroupSizeZ",
+  "maxUniformBufferBindingSize",
+];
 const USEFUL_FEATURES = ["timestamp-query", "shader-f16", "subgroups"];
 
-const LAVAPIPE_ICDS = ["/usr/share/vulkan/icd.d/lvp_icd.json", "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json", "/usr/share/vulkan/icd.d/lvp_icd.aarch64.json"];
-const SWIFTSHADER_ICDS = ["/usr/lib/chromium/vk_swiftshader_icd.json", "/usr/lib/chromium-browser/vk_swiftshader_icd.json"];
+const LAVAPIPE_ICDS = [
+  "/usr/share/vulkan/icd.d/lvp_icd.json",
+  "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
+  "/usr/share/vulkan/icd.d/lvp_icd.aarch64.json",
+];
+const SWIFTSHADER_ICDS = [
+  "/usr/lib/chromium/vk_swiftshader_icd.json",
+  "/usr/lib/chromium-browser/vk_swiftshader_icd.json",
+];
 
 const INSTALL_HINT =
   "No WebGPU adapter found. On Debian 12 install a Vulkan driver that runs on the CPU: " +
@@ -44,7 +56,9 @@ async function loadDawn(): Promise<NodeGpu> {
     Object.assign(globalThis, mod.globals);
     return mod;
   } catch (e) {
-    throw new DeviceError(`could not load Dawn (the npm package "webgpu"): ${(e as Error).message}. Run npm install.`);
+    throw new DeviceError(
+      `could not load Dawn (the npm package "webgpu"): ${(e as Error).message}. Run npm install.`,
+    );
   }
 }
 
@@ -61,7 +75,11 @@ async function existing(paths: string[]): Promise<string | null> {
 const instances: GPU[] = [];
 
 /** Request an adapter from Dawn with VK_ICD_FILENAMES set to `icd` (or left alone). */
-async function dawnAdapter(dawn: NodeGpu, icd: string | undefined, pp: GPUPowerPreference): Promise<GPUAdapter | null> {
+async function dawnAdapter(
+  dawn: NodeGpu,
+  icd: string | undefined,
+  pp: GPUPowerPreference,
+): Promise<GPUAdapter | null> {
   const env = (globalThis as { process: { env: Record<string, string | undefined> } }).process.env;
   const saved = env.VK_ICD_FILENAMES;
   if (icd) env.VK_ICD_FILENAMES = icd;
@@ -109,7 +127,9 @@ async function findNodeAdapter(choice: AdapterChoice, pp: GPUPowerPreference): P
 
 function isFallback(a: GPUAdapter): boolean {
   const info = a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  return Boolean(info.isFallbackAdapter ?? (a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  return Boolean(
+    info.isFallbackAdapter ?? (a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter,
+  );
 }
 
 /** Name the adapter the way users know it. */
@@ -120,20 +140,26 @@ function adapterLabel(a: GPUAdapter, fallbackLabel: string): string {
   return isFallback(a) ? fallbackLabel : "gpu";
 }
 
-export async function createWebGPUBackend(opts: InitOptions & { adapter: AdapterChoice }): Promise<WebGPUBackend> {
+export async function createWebGPUBackend(
+  opts: InitOptions & { adapter: AdapterChoice },
+): Promise<WebGPUBackend> {
   const pp = opts.powerPreference ?? "high-performance";
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   let found: Found;
   if (nav?.gpu) {
     const adapter = await nav.gpu.requestAdapter({ powerPreference: pp });
     if (!adapter) {
-      throw new DeviceError("This browser exposes WebGPU but gave no adapter: enable hardware acceleration, or try Chrome/Edge 113+ with an up-to-date GPU driver.");
+      throw new DeviceError(
+        "This browser exposes WebGPU but gave no adapter: enable hardware acceleration, or try Chrome/Edge 113+ with an up-to-date GPU driver.",
+      );
     }
     found = { adapter, label: "browser", source: "navigator.gpu" };
   } else if (typeof (globalThis as { process?: unknown }).process !== "undefined") {
     found = await findNodeAdapter(opts.adapter, pp);
   } else {
-    throw new DeviceError("WebGPU is not available here: use Chrome or Edge 113+, Safari 26+, or Firefox 141+ (or Node with the `webgpu` package).");
+    throw new DeviceError(
+      "WebGPU is not available here: use Chrome or Edge 113+, Safari 26+, or Firefox 141+ (or Node with the `webgpu` package).",
+    );
   }
   const { adapter } = found;
   const limits: Record<string, number> = {};
@@ -142,13 +168,26 @@ export async function createWebGPUBackend(opts: InitOptions & { adapter: Adapter
     if (typeof v === "number") limits[name] = v;
   }
   const features = USEFUL_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
-  const device = await adapter.requestDevice({ label: "sheep", requiredLimits: limits, requiredFeatures: features });
+  const device = await adapter.requestDevice({
+    label: "sheep",
+    requiredLimits: limits,
+    requiredFeatures: features,
+  });
   const effective = Object.fromEntries(
-    LIMIT_NAMES.map((n) => [n, Math.min((device.limits as unknown as Record<string, number>)[n], opts.limits?.[n] ?? Number.POSITIVE_INFINITY)]),
+    LIMIT_NAMES.map((n) => [
+      n,
+      Math.min(
+        (device.limits as unknown as Record<string, number>)[n],
+        opts.limits?.[n] ?? Number.POSITIVE_INFINITY,
+      ),
+    ]),
   ) as unknown as DeviceLimits;
   const info: BackendInfo = {
     backend: "webgpu",
-    adapter: found.label === "browser" ? adapterLabel(adapter, "browser") : adapterLabel(adapter, found.label),
+    adapter:
+      found.label === "browser"
+        ? adapterLabel(adapter, "browser")
+        : adapterLabel(adapter, found.label),
     vendor: adapter.info.vendor,
     architecture: adapter.info.architecture,
     device: adapter.info.device,

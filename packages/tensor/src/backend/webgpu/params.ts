@@ -46,7 +46,10 @@ export function parseParams(wgsl: string): ParamsLayout {
     if (!type) throw new Error(`Params field ${name} has unsupported type ${typeText}`);
     const count = arr ? Number(arr[2]) : 0;
     const vec = type.startsWith("vec4");
-    if (arr && !vec) throw new Error(`Params array ${name} must hold vec4s (uniform arrays have a 16-byte stride)`);
+    if (arr && !vec)
+      throw new Error(
+        `Params array ${name} must hold vec4s (uniform arrays have a 16-byte stride)`,
+      );
     const align = vec ? 16 : 4;
     offset = Math.ceil(offset / align) * align;
     fields.push({ name, type, count, offset });
@@ -72,9 +75,15 @@ export function packParams(layout: ParamsLayout, values: ParamValues, label: str
     if (v === undefined) throw new Error(`${label}: Params field "${f.name}" was not given`);
     const list = typeof v === "number" ? [v] : v;
     const capacity = f.type.startsWith("vec4") ? 4 * Math.max(1, f.count) : 1;
-    if (list.length > capacity) throw new Error(`${label}: ${list.length} values overflow Params.${f.name}`);
+    if (list.length > capacity)
+      throw new Error(`${label}: ${list.length} values overflow Params.${f.name}`);
     const at = f.offset / 4;
-    const view = f.type.endsWith("i") || f.type === "i32" ? i32 : f.type.endsWith("f") || f.type === "f32" ? f32 : u32;
+    const view =
+      f.type.endsWith("i") || f.type === "i32"
+        ? i32
+        : f.type.endsWith("f") || f.type === "f32"
+          ? f32
+          : u32;
     list.forEach((x, k) => {
       view[at + k] = x;
     });

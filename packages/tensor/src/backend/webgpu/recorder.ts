@@ -106,7 +106,11 @@ export class Recorder {
       this.queries += 2;
       this.pass = this.enc().beginComputePass({
         label: info.kernel,
-        timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 },
+        timestampWrites: {
+          querySet: this.querySet,
+          beginningOfPassWriteIndex: q,
+          endOfPassWriteIndex: q + 1,
+        },
       });
     } else {
       this.pass ??= this.enc().beginComputePass({ label: "sheep kernels" });
@@ -147,16 +151,27 @@ export class Recorder {
   flush(): void {
     if (!this.encoder) return;
     this.endPass();
-    let resolve: { buffer: GPUBuffer; read: GPUBuffer; records: (DispatchRecord & { q: number })[] } | null = null;
+    let resolve: {
+      buffer: GPUBuffer;
+      read: GPUBuffer;
+      records: (DispatchRecord & { q: number })[];
+    } | null = null;
     if (this.timed.length && this.querySet) {
       const bytes = this.queries * 8;
-      const buffer = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-      const read = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const buffer = this.device.createBuffer({
+        size: bytes,
+        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+      });
+      const read = this.device.createBuffer({
+        size: bytes,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
       this.encoder.resolveQuerySet(this.querySet, 0, this.queries, buffer, 0);
       this.encoder.copyBufferToBuffer(buffer, 0, read, 0, bytes);
       resolve = { buffer, read, records: this.timed };
     }
-    for (const a of this.arenas) this.device.queue.writeBuffer(a.gpu, 0, a.cpu, 0, Math.ceil(a.used / 4) * 4);
+    for (const a of this.arenas)
+      this.device.queue.writeBuffer(a.gpu, 0, a.cpu, 0, Math.ceil(a.used / 4) * 4);
     this.device.queue.submit([this.encoder.finish()]);
     this.submits++;
     // Arenas are safe to reuse: the next writeBuffer is ordered after this submit on the queue.
@@ -172,7 +187,11 @@ export class Recorder {
 
   private pending: Promise<void>[] = [];
 
-  private async readTimes(r: { buffer: GPUBuffer; read: GPUBuffer; records: (DispatchRecord & { q: number })[] }) {
+  private async readTimes(r: {
+    buffer: GPUBuffer;
+    read: GPUBuffer;
+    records: (DispatchRecord & { q: number })[];
+  }) {
     await r.read.mapAsync(GPUMapMode.READ);
     const ticks = new BigInt64Array(r.read.getMappedRange().slice(0));
     r.read.unmap();
@@ -181,7 +200,9 @@ export class Recorder {
     for (const rec of r.records) {
       rec.timeMs = Number(ticks[rec.q + 1] - ticks[rec.q]) / 1e6;
       if (engine.debug >= DEBUG_TIMING) {
-        debugLog(`${rec.kernel.padEnd(28)} ${rec.timeMs.toFixed(3).padStart(9)} ms  wg ${rec.workgroups.join("×")}  (${rec.op})`);
+        debugLog(
+          `${rec.kernel.padEnd(28)} ${rec.timeMs.toFixed(3).padStart(9)} ms  wg ${rec.workgroups.join("×")}  (${rec.op})`,
+        );
       }
     }
   }

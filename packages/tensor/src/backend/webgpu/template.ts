@@ -1,7 +1,11 @@
 // Filling a shader's named template slots: {{name}}. Every slot must be filled and every value
 // must land somewhere, so a typo is an error, not a silently broken kernel.
 
-export function fillTemplate(source: string, slots: Record<string, string | number>, label: string): string {
+export function fillTemplate(
+  source: string,
+  slots: Record<string, string | number>,
+  label: string,
+): string {
   const used = new Set<string>();
   const out = source.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const v = slots[name];
