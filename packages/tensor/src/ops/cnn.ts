@@ -1,8 +1,11 @@
-// The other CNN routines: pooling, the Gram matrix, batch norm, dropout and image ops.
+// The other CNN routines: pooling (cnn-pool.ts), and the Gram matrix, dropout, resizing and the
+// 1-D filter behind gaussianBlur (cnn-image.ts). Batch norm, roll and the blur itself are
+// compositions (fn/cnn-*.ts).
 
+import { type ImageAttrs, imageOps } from "./cnn-image.ts";
+import { type PoolAttrs, poolOps } from "./cnn-pool.ts";
 import type { OpDef } from "./types.ts";
 
-// biome-ignore lint/suspicious/noEmptyInterface: filled in as the CNN ops land
-export interface CnnAttrs {}
+export interface CnnAttrs extends PoolAttrs, ImageAttrs {}
 
-export const cnnOps: { [K in keyof CnnAttrs]: OpDef<CnnAttrs[K]> } = {};
+export const cnnOps: { [K in keyof CnnAttrs]: OpDef<CnnAttrs[K]> } = { ...poolOps, ...imageOps };

@@ -8,8 +8,11 @@ import maxPoolGradWgsl from "../../../../../shaders/max_pool2d_grad.wgsl";
 import type { AvgWindow, CnnRoutines, Planes, Window } from "../cnn-routines.ts";
 import { planeChunks } from "./cnn-split.ts";
 import { grid, type Launch, type Planner } from "./launch.ts";
+import { fillTemplate } from "./template.ts";
 
-type PoolPlanners = { [K in "maxPool2d" | "maxPool2dGrad" | "avgPool2d" | "avgPool2dGrad"]: Planner<K> };
+type PoolPlanners = {
+  [K in "maxPool2d" | "maxPool2dGrad" | "avgPool2d" | "avgPool2dGrad"]: Planner<K>;
+};
 
 const windowParams = (w: Window) => ({
   kh: w.kernel[0],
@@ -43,20 +46,38 @@ const sizes = (a: Planes) => ({ planes: a.planes, h: a.h, w: a.w, oh: a.oh, ow: 
 export const poolPlanners: PoolPlanners = {
   maxPool2d: (a, maxPerDim, ctx) => {
     const kernel = a.indices ? "maxPool2d.indices" : "maxPool2d";
-    const source = maxPoolWgsl
-      .replace("{{outType}}", a.indices ? "i32" : "f32")
-      .replace("{{result}}", a.indices ? "at" : "best");
+    const slots = a.indices ? { outType: "i32", result: "at" } : { outType: "f32", result: "best" };
+    const source = fillTemplate(maxPoolWgsl, slots, kernel);
     const inPlane = a.h * a.w;
     const outPlane = a.oh * a.ow;
-    const chunks = planeChunks(kernel, a.planes, [a.out, a.x], [outPlane, inPlane], ctx.limits.maxStorageBufferBindingSize);
+    const chunks = planeChunks(
+      kernel,
+      a.planes,
+      [a.out, a.x],
+      [outPlane, inPlane],
+      ctx.limits.maxStorageBufferBindingSize,
+    );
     return chunks.map((c): Launch => {
       const n = c.count * outPlane;
       const g = grid(n, maxPerDim);
       return {
-        kernel, source, entry: "main", constants: {},
-        params: { ...sizes(a), ...windowParams(a), planes: c.count, outOffset: c.offsets[0], xOffset: c.offsets[1], rowStride: g.rowStride },
-        storages: [a.out.storage, a.x.storage], ranges: c.ranges, workgroups: g.workgroups,
-        bytes: 4 * c.count * (inPlane + outPlane), flops: n * a.kernel[0] * a.kernel[1],
+        kernel,
+        source,
+        entry: "main",
+        constants: {},
+        params: {
+          ...sizes(a),
+          ...windowParams(a),
+          planes: c.count,
+          outOffset: c.offsets[0],
+          xOffset: c.offsets[1],
+          rowStride: g.rowStride,
+        },
+        storages: [a.out.storage, a.x.storage],
+        ranges: c.ranges,
+        workgroups: g.workgroups,
+        bytes: 4 * c.count * (inPlane + outPlane),
+        flops: n * a.kernel[0] * a.kernel[1],
       };
     });
   },
@@ -65,26 +86,42 @@ export const poolPlanners: PoolPlanners = {
     const inPlane = a.h * a.w;
     const outPlane = a.oh * a.ow;
     const chunks = planeChunks(
-      "maxPool2dGrad", a.planes, [a.out, a.g, a.indices], [inPlane, outPlane, outPlane],
+      "maxPool2dGrad",
+      a.planes,
+      [a.out, a.g, a.indices],
+      [inPlane, outPlane, outPlane],
       ctx.limits.maxStorageBufferBindingSize,
     );
     return chunks.map((c): Launch => {
       const n = c.count * inPlane;
       const g = grid(n, maxPerDim);
       return {
-        kernel: "maxPool2dGrad", source: maxPoolGradWgsl, entry: "main", constants: {},
+        kernel: "maxPool2dGrad",
+        source: maxPoolGradWgsl,
+        entry: "main",
+        constants: {},
         params: {
-          ...sizes(a), ...windowParams(a), planes: c.count, outOffset: c.offsets[0], gOffset: c.offsets[1],
-          indicesOffset: c.offsets[2], rowStride: g.rowStride,
+          ...sizes(a),
+          ...windowParams(a),
+          planes: c.count,
+          outOffset: c.offsets[0],
+          gOffset: c.offsets[1],
+          indicesOffset: c.offsets[2],
+          rowStride: g.rowStride,
         },
-        storages: [a.out.storage, a.g.storage, a.indices.storage], ranges: c.ranges, workgroups: g.workgroups,
-        bytes: 4 * c.count * (inPlane + 2 * outPlane), flops: n * a.kernel[0] * a.kernel[1],
+        storages: [a.out.storage, a.g.storage, a.indices.storage],
+        ranges: c.ranges,
+        workgroups: g.workgroups,
+        bytes: 4 * c.count * (inPlane + 2 * outPlane),
+        flops: n * a.kernel[0] * a.kernel[1],
       };
     });
   },
 
-  avgPool2d: (a, maxPerDim, ctx) => avgPlan(a, a.x, "forward", maxPerDim, ctx.limits.maxStorageBufferBindingSize),
-  avgPool2dGrad: (a, maxPerDim, ctx) => avgPlan(a, a.g, "backward", maxPerDim, ctx.limits.maxStorageBufferBindingSize),
+  avgPool2d: (a, maxPerDim, ctx) =>
+    avgPlan(a, a.x, "forward", maxPerDim, ctx.limits.maxStorageBufferBindingSize),
+  avgPool2dGrad: (a, maxPerDim, ctx) =>
+    avgPlan(a, a.g, "backward", maxPerDim, ctx.limits.maxStorageBufferBindingSize),
 };
 
 function avgPlan(
@@ -95,22 +132,38 @@ function avgPlan(
   maxBinding: number,
 ): Launch[] {
   const adaptive = a.window.kind === "adaptive";
-  const kernel = `${adaptive ? "adaptiveAvgPool2d" : "avgPool2d"}${entry === "backward" ? "Grad" : ""}`;
+  const name = adaptive ? "adaptiveAvgPool2d" : "avgPool2d";
+  const kernel = `${name}${entry === "backward" ? "Grad" : ""}`;
   const inPlane = a.h * a.w;
   const outPlane = a.oh * a.ow;
   // forward reads x (h × w) and writes oh × ow; backward reads g (oh × ow) and writes h × w
   const [writes, reads] = entry === "forward" ? [outPlane, inPlane] : [inPlane, outPlane];
   const chunks = planeChunks(kernel, a.planes, [a.out, input], [writes, reads], maxBinding);
   // Work per written element: the window (forward), or the windows around it (backward).
-  const area = adaptive ? Math.ceil(a.h / a.oh + 1) * Math.ceil(a.w / a.ow + 1) : avgParams(a.window).kh * avgParams(a.window).kw;
+  const area = adaptive
+    ? Math.ceil(a.h / a.oh + 1) * Math.ceil(a.w / a.ow + 1)
+    : avgParams(a.window).kh * avgParams(a.window).kw;
   return chunks.map((c): Launch => {
     const n = c.count * writes;
     const g = grid(n, maxPerDim);
     return {
-      kernel, source: avgPoolWgsl, entry, constants: { ADAPTIVE: adaptive ? 1 : 0 },
-      params: { ...sizes(a), ...avgParams(a.window), planes: c.count, outOffset: c.offsets[0], inOffset: c.offsets[1], rowStride: g.rowStride },
-      storages: [a.out.storage, input.storage], ranges: c.ranges, workgroups: g.workgroups,
-      bytes: 4 * c.count * (inPlane + outPlane), flops: n * area,
+      kernel,
+      source: avgPoolWgsl,
+      entry,
+      constants: { ADAPTIVE: adaptive ? 1 : 0 },
+      params: {
+        ...sizes(a),
+        ...avgParams(a.window),
+        planes: c.count,
+        outOffset: c.offsets[0],
+        inOffset: c.offsets[1],
+        rowStride: g.rowStride,
+      },
+      storages: [a.out.storage, input.storage],
+      ranges: c.ranges,
+      workgroups: g.workgroups,
+      bytes: 4 * c.count * (inPlane + outPlane),
+      flops: n * area,
     };
   });
 }

@@ -30,7 +30,9 @@ export function planeChunks(
 ): PlaneChunk[] {
   const maxElems = Math.floor(maxBindingBytes / 4);
   // An aligned range may start up to BIND_ALIGN - 1 elements before the first plane.
-  const fit = Math.min(...perPlane.map((n) => Math.floor((maxElems - (BIND_ALIGN - 1)) / Math.max(1, n))));
+  const fit = Math.min(
+    ...perPlane.map((n) => Math.floor((maxElems - (BIND_ALIGN - 1)) / Math.max(1, n))),
+  );
   if (fit < 1) {
     const big = Math.max(...perPlane);
     throw new DeviceError(

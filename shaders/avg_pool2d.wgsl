@@ -1,0 +1,114 @@
+// avg_pool2d.wgsl — average pooling of NCHW planes (fixed or adaptive windows), and its gradient.
+//
+// Both entry points find a window with the same function, so the gradient is the exact adjoint
+// of the forward. Along one dim, output o covers input [start, end) and contributes `size`:
+//   fixed (ADAPTIVE = false), PyTorch's avg_pool2d: start = o·s - pad,
+//     end = min(start + k, n + pad), size = end - start (padding counted), then start and end are
+//     clipped to [0, n); the divisor is divisorOverride if set, else the padded size product
+//     when countIncludePad, else the clipped one;
+//   adaptive: start = floor(o·n/out), end = ceil((o+1)·n/out), divisor = the window's area.
+//
+// `forward`: one thread per output element (planes × oh × ow): sums its window row by row and
+// divides (an empty window, possible only past the padding, gives 0).
+// `backward`: one thread per input element (planes × h × w) gathers g / divisor from every
+// window containing it. Candidate outputs along a dim are the few o with start(o) ≤ c < end(o),
+// found from the inverse formulas and then confirmed with the window function itself; they are
+// visited in a fixed order, so the result has the same bits on every run (no atomics).
+// Threads are numbered i = gid.x + gid.y · rowStride (2-D grid of 64-wide workgroups).
+// Big tensors run as several launches over ranges of planes (the offsets).
+
+override ADAPTIVE: bool = false;
+
+struct Params {
+  planes: u32,
+  h: u32,
+  w: u32,
+  oh: u32,
+  ow: u32,
+  kh: u32,
+  kw: u32,
+  sh: u32,
+  sw: u32,
+  ph: u32,
+  pw: u32,
+  countIncludePad: u32,
+  divisorOverride: u32,
+  inOffset: u32,
+  outOffset: u32,
+  rowStride: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<storage, read> src: array<f32>;
+
+/** Output o's window along a dim of n inputs and `count` outputs: (start, end, padded size). */
+fn span(o: u32, n: u32, count: u32, k: u32, s: u32, pad: u32) -> vec3i {
+  if (ADAPTIVE) {
+    let a = i32(o * n / count);
+    let b = i32(((o + 1u) * n + count - 1u) / count);
+    return vec3i(a, b, b - a);
+  }
+  let a = i32(o * s) - i32(pad);
+  let b = min(a + i32(k), i32(n + pad));
+  return vec3i(max(a, 0), min(b, i32(n)), b - a);
+}
+
+fn divisor(ry: vec3i, rx: vec3i) -> f32 {
+  if (!ADAPTIVE && params.divisorOverride > 0u) { return f32(params.divisorOverride); }
+  if (!ADAPTIVE && params.countIncludePad != 0u) { return f32(ry.z * rx.z); }
+  return f32((ry.y - ry.x) * (rx.y - rx.x));
+}
+
+/** The first and last output (inclusive, maybe past the ends) whose window may contain c. */
+fn candidates(c: u32, n: u32, count: u32, k: u32, s: u32, pad: u32) -> vec2i {
+  if (ADAPTIVE) {
+    return vec2i(i32(c * count / n), i32(((c + 1u) * count + n - 1u) / n) - 1);
+  }
+  // o·s - pad ≤ c < o·s - pad + k
+  let lo = (i32(c + pad) - i32(k) + i32(s)) / i32(s); // ceil((c + pad - k + 1) / s) for ≥ 0
+  return vec2i(max(lo, 0), i32(c + pad) / i32(s));
+}
+
+@compute @workgroup_size(64)
+fn forward(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x + gid.y * params.rowStride;
+  if (i >= params.planes * params.oh * params.ow) { return; }
+  let ox = i % params.ow;
+  let oy = (i / params.ow) % params.oh;
+  let p = i / (params.ow * params.oh);
+  let ry = span(oy, params.h, params.oh, params.kh, params.sh, params.ph);
+  let rx = span(ox, params.w, params.ow, params.kw, params.sw, params.pw);
+  let plane = params.inOffset + p * params.h * params.w;
+  var sum = 0.0;
+  for (var y = ry.x; y < ry.y; y++) {
+    for (var x = rx.x; x < rx.y; x++) {
+      sum += src[plane + u32(y) * params.w + u32(x)];
+    }
+  }
+  let empty = ry.x >= ry.y || rx.x >= rx.y;
+  out[params.outOffset + i] = select(sum / divisor(ry, rx), 0.0, empty);
+}
+
+@compute @workgroup_size(64)
+fn backward(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x + gid.y * params.rowStride;
+  if (i >= params.planes * params.h * params.w) { return; }
+  let x = i % params.w;
+  let y = (i / params.w) % params.h;
+  let p = i / (params.w * params.h);
+  let cy = candidates(y, params.h, params.oh, params.kh, params.sh, params.ph);
+  let cx = candidates(x, params.w, params.ow, params.kw, params.sw, params.pw);
+  let base = params.inOffset + p * params.oh * params.ow;
+  var acc = 0.0;
+  for (var oy = cy.x; oy <= min(cy.y, i32(params.oh) - 1); oy++) {
+    let ry = span(u32(oy), params.h, params.oh, params.kh, params.sh, params.ph);
+    if (i32(y) < ry.x || i32(y) >= ry.y) { continue; }
+    for (var ox = cx.x; ox <= min(cx.y, i32(params.ow) - 1); ox++) {
+      let rx = span(u32(ox), params.w, params.ow, params.kw, params.sw, params.pw);
+      if (i32(x) < rx.x || i32(x) >= rx.y) { continue; }
+      acc += src[base + u32(oy) * params.ow + u32(ox)] / divisor(ry, rx);
+    }
+  }
+  out[params.outOffset + i] = acc;
+}
