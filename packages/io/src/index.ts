@@ -2,6 +2,7 @@
 // (pngjs, jpeg-js), APNG and file helpers. Pages import browser.ts instead.
 
 export { encodeApng } from "./apng.ts";
+export * from "./datasets/index.ts";
 export { decodeImage } from "./decode.ts";
 export { type EncodeOptions, encodeImage } from "./encode.ts";
 export {

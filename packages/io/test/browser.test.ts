@@ -21,7 +21,7 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
     files.add(file);
     const source = readFileSync(join(SRC, file), "utf8");
     for (const [, spec] of source.matchAll(/^(?:import|export)[^;]*?from "([^"]+)"/gms)) {
-      if (spec.startsWith("./")) visit(spec.slice(2));
+      if (spec.startsWith(".")) visit(join(dirname(file), spec));
       else packages.add(spec);
     }
   };
@@ -43,6 +43,7 @@ describe("entry points", () => {
       "node:crypto",
       "node:fs/promises",
       "node:path",
+      "node:zlib",
       "pngjs",
     ]);
   });
