@@ -18,6 +18,14 @@
 // Big tensors run as several launches over ranges of planes (the offsets).
 
 override ADAPTIVE: bool = false;
+// Fixed windows' geometry as override constants (one pipeline per window shape): constant
+// divisors and loop bounds. Adaptive windows ignore them.
+override KH: u32 = 1;
+override KW: u32 = 1;
+override SH: u32 = 1;
+override SW: u32 = 1;
+override PH: u32 = 0;
+override PW: u32 = 0;
 
 struct Params {
   planes: u32,
@@ -25,12 +33,6 @@ struct Params {
   w: u32,
   oh: u32,
   ow: u32,
-  kh: u32,
-  kw: u32,
-  sh: u32,
-  sw: u32,
-  ph: u32,
-  pw: u32,
   countIncludePad: u32,
   divisorOverride: u32,
   inOffset: u32,
@@ -74,11 +76,12 @@ fn candidates(c: u32, n: u32, count: u32, k: u32, s: u32, pad: u32) -> vec2i {
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x + gid.y * params.rowStride;
   if (i >= params.planes * params.oh * params.ow) { return; }
-  let ox = i % params.ow;
-  let oy = (i / params.ow) % params.oh;
-  let p = i / (params.ow * params.oh);
-  let ry = span(oy, params.h, params.oh, params.kh, params.sh, params.ph);
-  let rx = span(ox, params.w, params.ow, params.kw, params.sw, params.pw);
+  let r = i / params.ow;
+  let ox = i - r * params.ow;
+  let p = r / params.oh;
+  let oy = r - p * params.oh;
+  let ry = span(oy, params.h, params.oh, KH, SH, PH);
+  let rx = span(ox, params.w, params.ow, KW, SW, PW);
   let plane = params.inOffset + p * params.h * params.w;
   var sum = 0.0;
   for (var y = ry.x; y < ry.y; y++) {
@@ -94,18 +97,19 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
 fn backward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x + gid.y * params.rowStride;
   if (i >= params.planes * params.h * params.w) { return; }
-  let x = i % params.w;
-  let y = (i / params.w) % params.h;
-  let p = i / (params.w * params.h);
-  let cy = candidates(y, params.h, params.oh, params.kh, params.sh, params.ph);
-  let cx = candidates(x, params.w, params.ow, params.kw, params.sw, params.pw);
+  let r = i / params.w;
+  let x = i - r * params.w;
+  let p = r / params.h;
+  let y = r - p * params.h;
+  let cy = candidates(y, params.h, params.oh, KH, SH, PH);
+  let cx = candidates(x, params.w, params.ow, KW, SW, PW);
   let base = params.inOffset + p * params.oh * params.ow;
   var acc = 0.0;
   for (var oy = cy.x; oy <= min(cy.y, i32(params.oh) - 1); oy++) {
-    let ry = span(u32(oy), params.h, params.oh, params.kh, params.sh, params.ph);
+    let ry = span(u32(oy), params.h, params.oh, KH, SH, PH);
     if (i32(y) < ry.x || i32(y) >= ry.y) { continue; }
     for (var ox = cx.x; ox <= min(cx.y, i32(params.ow) - 1); ox++) {
-      let rx = span(u32(ox), params.w, params.ow, params.kw, params.sw, params.pw);
+      let rx = span(u32(ox), params.w, params.ow, KW, SW, PW);
       if (i32(x) < rx.x || i32(x) >= rx.y) { continue; }
       acc += src[base + u32(oy) * params.ow + u32(ox)] / divisor(ry, rx);
     }

@@ -27,9 +27,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x + gid.y * params.rowStride;
   let m = params.n - params.count + 1u;
   if (i >= params.outer * m * params.inner) { return; }
-  let j = i % params.inner;
-  let r = (i / params.inner) % m;
-  let a = i / (params.inner * m);
+  let q = i / params.inner;
+  let j = i - q * params.inner;
+  let a = q / m;
+  let r = q - a * m;
   let first = params.xOffset + (a * params.n + r) * params.inner + j;
   var acc = 0.0;
   for (var t = 0u; t < params.count; t++) {

@@ -3,7 +3,7 @@
 // One thread per output element: the planes × oh × ow outputs of this launch are numbered
 // i = gid.x + gid.y · rowStride (a 2-D grid of 64-wide workgroups), and thread i splits i into
 // (plane p, row oy, column ox). It walks its window in row-major order — input positions
-// y = oy·sh - ph + ky·dh, x = ox·sw - pw + kx·dw — skipping positions in the padding (padding
+// y = oy·SH - PH + ky·DH, x = ox·SW - PW + kx·DW — skipping positions in the padding (padding
 // acts as -inf and never wins), and keeps the first largest value: a later equal value does
 // not replace it, so ties go to the first in window order, and a NaN wins and propagates, as in
 // PyTorch. The `result` slot writes either that value or its flat index y·w + x in the plane
@@ -12,20 +12,23 @@
 // Inputs larger than one storage binding are pooled in several launches over ranges of
 // planes: xOffset and outOffset say where this launch's first plane starts in the bound ranges.
 
+// The window geometry is a set of override constants: each window shape gets its own pipeline,
+// in which the divisions and the tap loops have constant bounds the compiler can unroll.
+override KH: u32;
+override KW: u32;
+override SH: u32;
+override SW: u32;
+override PH: u32;
+override PW: u32;
+override DH: u32;
+override DW: u32;
+
 struct Params {
   planes: u32,
   h: u32,
   w: u32,
   oh: u32,
   ow: u32,
-  kh: u32,
-  kw: u32,
-  sh: u32,
-  sw: u32,
-  ph: u32,
-  pw: u32,
-  dh: u32,
-  dw: u32,
   xOffset: u32,
   outOffset: u32,
   rowStride: u32,
@@ -44,21 +47,22 @@ fn isNan(v: f32) -> bool {
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x + gid.y * params.rowStride;
   if (i >= params.planes * params.oh * params.ow) { return; }
-  let ox = i % params.ow;
-  let oy = (i / params.ow) % params.oh;
-  let p = i / (params.ow * params.oh);
+  let r = i / params.ow;
+  let ox = i - r * params.ow;
+  let p = r / params.oh;
+  let oy = r - p * params.oh;
   let plane = params.xOffset + p * params.h * params.w;
-  let y0 = i32(oy * params.sh) - i32(params.ph);
-  let x0 = i32(ox * params.sw) - i32(params.pw);
+  let y0 = i32(oy * SH) - i32(PH);
+  let x0 = i32(ox * SW) - i32(PW);
   // -inf, through a variable: WGSL rejects non-finite constant expressions
   var bits = 0xff800000u;
   var best = bitcast<f32>(bits);
   var at = -1;
-  for (var ky = 0u; ky < params.kh; ky++) {
-    let y = y0 + i32(ky * params.dh);
+  for (var ky = 0u; ky < KH; ky++) {
+    let y = y0 + i32(ky * DH);
     if (y < 0 || y >= i32(params.h)) { continue; }
-    for (var kx = 0u; kx < params.kw; kx++) {
-      let xx = x0 + i32(kx * params.dw);
+    for (var kx = 0u; kx < KW; kx++) {
+      let xx = x0 + i32(kx * DW);
       if (xx < 0 || xx >= i32(params.w)) { continue; }
       let k = y * i32(params.w) + xx;
       let v = x[plane + u32(k)];

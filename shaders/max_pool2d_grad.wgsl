@@ -4,12 +4,23 @@
 //
 // One thread per input element (planes × h × w, 2-D grid of 64-wide workgroups). Rather than
 // each output scattering into its argmax (which needs atomics and sums in a racy order), input
-// (y, x) visits the windows that contain it: for each kernel tap ky with
-// y + ph - ky·dh = oy·sh for a whole oy in [0, oh) (and likewise kx), it compares that window's
-// index with its own position. At most kh·kw windows, always visited in the same order, so the
-// sum has the same bits on every run.
+// (y, x) visits the windows that contain it — outputs oy with y = oy·SH - PH + ky·DH for some
+// tap ky < KH, found as a range (function `windows`), likewise along x — and compares each
+// window's index with its own position. At most KH·KW windows (one for 2×2 stride 2), always
+// visited in the same order, so the sum has the same bits on every run.
 //
 // Like max_pool2d, big tensors run as several launches over ranges of planes (the offsets).
+
+// The window geometry is a set of override constants: each window shape gets its own pipeline,
+// in which the divisions and the tap loops have constant bounds the compiler can unroll.
+override KH: u32;
+override KW: u32;
+override SH: u32;
+override SW: u32;
+override PH: u32;
+override PW: u32;
+override DH: u32;
+override DW: u32;
 
 struct Params {
   planes: u32,
@@ -17,14 +28,6 @@ struct Params {
   w: u32,
   oh: u32,
   ow: u32,
-  kh: u32,
-  kw: u32,
-  sh: u32,
-  sw: u32,
-  ph: u32,
-  pw: u32,
-  dh: u32,
-  dw: u32,
   gOffset: u32,
   indicesOffset: u32,
   outOffset: u32,
@@ -36,30 +39,38 @@ struct Params {
 @group(0) @binding(2) var<storage, read> g: array<f32>;
 @group(0) @binding(3) var<storage, read> indices: array<i32>;
 
-/** The output index along one dim whose window puts tap k on input position c, or -1. */
-fn windowOf(c: u32, k: u32, pad: u32, stride: u32, dil: u32, count: u32) -> i32 {
-  let t = i32(c + pad) - i32(k * dil);
-  if (t < 0 || u32(t) % stride != 0u) { return -1; }
-  let o = u32(t) / stride;
-  return select(-1, i32(o), o < count);
+/**
+ * The outputs [first, last] along one dim whose windows may hold input c: output o's taps sit at
+ * o·s - pad + t·dil for t < taps, so o·s lies in [c + pad - (taps-1)·dil, c + pad]. Two
+ * divisions per dim and thread, instead of one per tap: integer division is slow everywhere.
+ */
+fn windows(c: u32, taps: u32, s: u32, pad: u32, dil: u32, count: u32) -> vec2i {
+  let hi = i32(c + pad);
+  let lo = hi - i32((taps - 1u) * dil);
+  let first = select(0, (lo + i32(s) - 1) / i32(s), lo > 0);
+  return vec2i(first, min(hi / i32(s), i32(count) - 1));
 }
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x + gid.y * params.rowStride;
   if (i >= params.planes * params.h * params.w) { return; }
-  let xx = i % params.w;
-  let y = (i / params.w) % params.h;
-  let p = i / (params.w * params.h);
+  let r = i / params.w;
+  let xx = i - r * params.w;
+  let p = r / params.h;
+  let y = r - p * params.h;
   let me = i32(y * params.w + xx);
   let base = p * params.oh * params.ow;
+  let ry = windows(y, KH, SH, PH, DH, params.oh);
+  let rx = windows(xx, KW, SW, PW, DW, params.ow);
   var acc = 0.0;
-  for (var ky = 0u; ky < params.kh; ky++) {
-    let oy = windowOf(y, ky, params.ph, params.sh, params.dh, params.oh);
-    if (oy < 0) { continue; }
-    for (var kx = 0u; kx < params.kw; kx++) {
-      let ox = windowOf(xx, kx, params.pw, params.sw, params.dw, params.ow);
-      if (ox < 0) { continue; }
+  for (var oy = ry.x; oy <= ry.y; oy++) {
+    // a window whose taps straddle y (dilation) does not hold it
+    let offY = u32(i32(y + PH) - oy * i32(SH));
+    if (DH > 1u && offY % DH != 0u) { continue; }
+    for (var ox = rx.x; ox <= rx.y; ox++) {
+      let offX = u32(i32(xx + PW) - ox * i32(SW));
+      if (DW > 1u && offX % DW != 0u) { continue; }
       let o = base + u32(oy) * params.ow + u32(ox);
       if (indices[params.indicesOffset + o] == me) {
         acc += g[params.gOffset + o];

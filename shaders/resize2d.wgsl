@@ -86,9 +86,10 @@ fn candidates(c: u32, n: u32, count: u32, scale: f32) -> vec2i {
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x + gid.y * params.rowStride;
   if (i >= params.planes * params.oh * params.ow) { return; }
-  let ox = i % params.ow;
-  let oy = (i / params.ow) % params.oh;
-  let p = i / (params.ow * params.oh);
+  let r = i / params.ow;
+  let ox = i - r * params.ow;
+  let p = r / params.oh;
+  let oy = r - p * params.oh;
   let ty = taps(oy, params.h, params.oh, params.scaleH);
   let tx = taps(ox, params.w, params.ow, params.scaleW);
   let plane = params.inOffset + p * params.h * params.w;
@@ -103,9 +104,10 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
 fn backward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x + gid.y * params.rowStride;
   if (i >= params.planes * params.h * params.w) { return; }
-  let x = i % params.w;
-  let y = (i / params.w) % params.h;
-  let p = i / (params.w * params.h);
+  let r = i / params.w;
+  let x = i - r * params.w;
+  let p = r / params.h;
+  let y = r - p * params.h;
   let cy = candidates(y, params.h, params.oh, params.scaleH);
   let cx = candidates(x, params.w, params.ow, params.scaleW);
   let base = params.inOffset + p * params.oh * params.ow;

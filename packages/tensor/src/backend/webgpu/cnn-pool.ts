@@ -8,36 +8,35 @@ import maxPoolGradWgsl from "../../../../../shaders/max_pool2d_grad.wgsl";
 import type { AvgWindow, CnnRoutines, Planes, Window } from "../cnn-routines.ts";
 import { planeChunks } from "./cnn-split.ts";
 import { grid, type Launch, type Planner } from "./launch.ts";
+import type { ParamValues } from "./params.ts";
 import { fillTemplate } from "./template.ts";
 
 type PoolPlanners = {
   [K in "maxPool2d" | "maxPool2dGrad" | "avgPool2d" | "avgPool2dGrad"]: Planner<K>;
 };
 
-const windowParams = (w: Window) => ({
-  kh: w.kernel[0],
-  kw: w.kernel[1],
-  sh: w.stride[0],
-  sw: w.stride[1],
-  ph: w.padding[0],
-  pw: w.padding[1],
-  dh: w.dilation[0],
-  dw: w.dilation[1],
+/** The window as the shaders' override constants. */
+const windowConstants = (w: Window) => ({
+  KH: w.kernel[0],
+  KW: w.kernel[1],
+  SH: w.stride[0],
+  SW: w.stride[1],
+  PH: w.padding[0],
+  PW: w.padding[1],
+  DH: w.dilation[0],
+  DW: w.dilation[1],
 });
 
-function avgParams(win: AvgWindow) {
+/** Average pooling's constants (the fixed window's geometry) and its divisor rule (Params). */
+function avgSetup(win: AvgWindow): { constants: Record<string, number>; params: ParamValues } {
   if (win.kind === "adaptive") {
-    return { kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, countIncludePad: 0, divisorOverride: 0 };
+    return { constants: { ADAPTIVE: 1 }, params: { countIncludePad: 0, divisorOverride: 0 } };
   }
+  const geometry = windowConstants({ ...win, dilation: [1, 1] });
+  const { KH, KW, SH, SW, PH, PW } = geometry;
   return {
-    kh: win.kernel[0],
-    kw: win.kernel[1],
-    sh: win.stride[0],
-    sw: win.stride[1],
-    ph: win.padding[0],
-    pw: win.padding[1],
-    countIncludePad: win.countIncludePad ? 1 : 0,
-    divisorOverride: win.divisor,
+    constants: { ADAPTIVE: 0, KH, KW, SH, SW, PH, PW },
+    params: { countIncludePad: win.countIncludePad ? 1 : 0, divisorOverride: win.divisor },
   };
 }
 
@@ -64,10 +63,9 @@ export const poolPlanners: PoolPlanners = {
         kernel,
         source,
         entry: "main",
-        constants: {},
+        constants: windowConstants(a),
         params: {
           ...sizes(a),
-          ...windowParams(a),
           planes: c.count,
           outOffset: c.offsets[0],
           xOffset: c.offsets[1],
@@ -99,10 +97,9 @@ export const poolPlanners: PoolPlanners = {
         kernel: "maxPool2dGrad",
         source: maxPoolGradWgsl,
         entry: "main",
-        constants: {},
+        constants: windowConstants(a),
         params: {
           ...sizes(a),
-          ...windowParams(a),
           planes: c.count,
           outOffset: c.offsets[0],
           gOffset: c.offsets[1],
@@ -140,9 +137,11 @@ function avgPlan(
   const [writes, reads] = entry === "forward" ? [outPlane, inPlane] : [inPlane, outPlane];
   const chunks = planeChunks(kernel, a.planes, [a.out, input], [writes, reads], maxBinding);
   // Work per written element: the window (forward), or the windows around it (backward).
-  const area = adaptive
-    ? Math.ceil(a.h / a.oh + 1) * Math.ceil(a.w / a.ow + 1)
-    : avgParams(a.window).kh * avgParams(a.window).kw;
+  const area =
+    a.window.kind === "adaptive"
+      ? Math.ceil(a.h / a.oh + 1) * Math.ceil(a.w / a.ow + 1)
+      : a.window.kernel[0] * a.window.kernel[1];
+  const setup = avgSetup(a.window);
   return chunks.map((c): Launch => {
     const n = c.count * writes;
     const g = grid(n, maxPerDim);
@@ -150,10 +149,10 @@ function avgPlan(
       kernel,
       source: avgPoolWgsl,
       entry,
-      constants: { ADAPTIVE: adaptive ? 1 : 0 },
+      constants: setup.constants,
       params: {
         ...sizes(a),
-        ...avgParams(a.window),
+        ...setup.params,
         planes: c.count,
         outOffset: c.offsets[0],
         inOffset: c.offsets[1],
