@@ -2,7 +2,17 @@
 // computed by hand, eval mode, and exact gradients (finite differences, webgpu vs cpu).
 
 import { describe, expect, test } from "vitest";
-import { batchNorm, ones, ShapeError, sum, type Tensor, tensor, zeros } from "../src/index.ts";
+import {
+  batchNorm,
+  engine,
+  ones,
+  ShapeError,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+  zeros,
+} from "../src/index.ts";
 import { checkFunction } from "./cnn-helpers.ts";
 import { useBackends } from "./helpers.ts";
 
@@ -66,6 +76,23 @@ describe.each(["webgpu", "cpu"] as const)("batchNorm on %s", (backend) => {
     const out = batchNorm(x(), null, null, null, null, { training: true });
     expect(out.shape).toEqual(SHAPE);
   });
+});
+
+test("a training step frees every temporary: only the running buffers change memory", async () => {
+  const x = tensor(X, { shape: SHAPE });
+  const rm = zeros([2]);
+  const rv = ones([2]);
+  batchNorm(x, rm, rv, null, null, { training: true }).dispose(); // materialises rm, rv once
+  const before = engine.memory();
+  for (let i = 0; i < 3; i++) {
+    tidy(() => {
+      batchNorm(x, rm, rv, null, null, { training: true });
+    });
+  }
+  await rm.data();
+  const after = engine.memory();
+  expect(after.storages).toBe(before.storages);
+  expect(after.tensors).toBe(before.tensors);
 });
 
 test("one value per channel cannot be normalised in training", () => {

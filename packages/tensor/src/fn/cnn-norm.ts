@@ -19,17 +19,19 @@ export interface BatchNormOptions {
 }
 
 /**
- * Give a running-statistics buffer new values: `value` is computed into memory and `target`'s
- * handle points at it from now on (buffers are immutable, so this is PyTorch's in-place
- * update). Everything that holds `target` (a module's state dict) sees the new values. Running
- * buffers never take part in autograd.
+ * Give a running-statistics buffer new values: `value()` is computed into memory and
+ * `target`'s handle points at it from now on (buffers are immutable, so this is PyTorch's
+ * in-place update). Everything that holds `target` (a module's state dict) sees the new
+ * values. No gradient is recorded, and the temporaries are freed at once.
  */
-function assignBuffer(target: Tensor, value: Tensor): void {
-  engine.tidy(() => {
-    const v = detach(value);
-    engine.region(v);
-    target.replaceExpr(v.expr);
-  });
+function assignBuffer(target: Tensor, value: () => Tensor): void {
+  noGrad(() =>
+    engine.tidy(() => {
+      const v = value();
+      engine.region(v);
+      target.replaceExpr(v.expr);
+    }),
+  );
   target.uses = 0;
 }
 
@@ -89,14 +91,12 @@ export function batchNorm(
     const variance = mean(square(centred), dims, true);
     out = mul(centred, rsqrt(add(variance, eps)));
     if (training && runningMean && runningVar) {
-      noGrad(() => {
-        const m = momentum;
-        assignBuffer(runningMean, add(mul(runningMean, 1 - m), mul(reshape(mu, [c]), m)));
-        assignBuffer(
-          runningVar,
-          add(mul(runningVar, 1 - m), mul(reshape(variance, [c]), (m * n) / (n - 1))),
-        );
-      });
+      const m = momentum;
+      const batchMean = reshape(detach(mu), [c]);
+      const batchVar = reshape(detach(variance), [c]);
+      // PyTorch updates the running variance with the unbiased estimate n/(n-1)·var
+      assignBuffer(runningMean, () => add(mul(runningMean, 1 - m), mul(batchMean, m)));
+      assignBuffer(runningVar, () => add(mul(runningVar, 1 - m), mul(batchVar, (m * n) / (n - 1))));
     }
   } else {
     out = mul(sub(x, perChannel(runningMean)), rsqrt(add(perChannel(runningVar), eps)));

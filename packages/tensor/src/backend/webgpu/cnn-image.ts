@@ -89,6 +89,8 @@ export const imagePlanners: ImagePlanners = {
       throw new Error(`gram: ${batch} items of ${C} channels exceed the dispatch grid`);
     }
     const direct = splits === 1;
+    // Rows of F are whole vec4s when K and the start are multiples of 4 (kc always is).
+    const vec4 = K % 4 === 0 && x.offset % 4 === 0;
     const target = direct
       ? out
       : { storage: ctx.scratch("float32", splits * batch * C * C), offset: 0 };
@@ -97,9 +99,9 @@ export const imagePlanners: ImagePlanners = {
     const pairs = (tiles * (tiles + 1)) / 2;
     const launches: Launch[] = [
       {
-        kernel: direct ? "gram" : "gram.partial",
+        kernel: `${direct ? "gram" : "gram.partial"}${vec4 ? "·vec4" : ""}`,
         source: gramWgsl,
-        entry: "partial",
+        entry: vec4 ? "partial4" : "partial",
         constants: {},
         params: {
           ...params,
