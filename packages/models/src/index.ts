@@ -1,9 +1,33 @@
 // @sheep/models: safetensors in and out, model definitions, weights registry and downloads.
 // Browser-safe: Node-only parts (files, the cache, the downloader) are in ./node.ts.
 
+export {
+  type ClassifyOptions,
+  classify,
+  classifyBatch,
+  classProbabilities,
+  type Prediction,
+} from "./classify.ts";
 export * from "./download/index.ts";
 export * from "./face/architecture.ts";
 export { convertFaceWeights, type FaceTensor, faceSafetensorsInput } from "./face/convert.ts";
+export { loadFaceNet } from "./face/load.ts";
+export { FACE_TAPS, FaceNet } from "./face/model.ts";
+export {
+  legacyBilinearMatrix,
+  padToSquare,
+  prepareFaceImage,
+  resizeBilinearLegacy,
+} from "./face/preprocess.ts";
 export { concatShards, decodeTfjsWeights, type TfjsManifest } from "./face/tfjs-weights.ts";
+export { IMAGENET_LABELS_ATTRIBUTION, imagenetLabels } from "./labels.ts";
+export {
+  PREPROCESSING,
+  type Preprocessing,
+  type PresetName,
+  preprocessingFor,
+} from "./preprocess.ts";
 export * from "./safetensors/index.ts";
 export { type LoadOptions, loadTensors, saveTensors } from "./tensors.ts";
+export * from "./vgg/index.ts";
+export { checkWeights, type ShapeMismatch, WeightsError } from "./weights-check.ts";

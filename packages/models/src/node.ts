@@ -1,6 +1,13 @@
 // @sheep/models for Node: everything in index.ts plus files, the cache and the downloader.
 
 export * from "./download/node.ts";
-export { convertFaceApiWeights, FACE_FILE, faceApiModelDir, faceWeightsPath } from "./face/weights-node.ts";
+export { loadFaceNetFile } from "./face/node.ts";
+export {
+  convertFaceApiWeights,
+  FACE_FILE,
+  faceApiModelDir,
+  faceWeightsPath,
+} from "./face/weights-node.ts";
 export * from "./index.ts";
 export * from "./safetensors/node.ts";
+export { loadVggFile } from "./vgg/node.ts";
