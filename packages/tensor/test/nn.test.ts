@@ -113,6 +113,16 @@ describe("Module", () => {
       missing: ["scale"],
       unexpected: ["extra"],
     });
+    // Tensors on another backend are refused before anything is copied.
+    const onCpu = new Map(
+      [...net.stateDict()].map(([k, t]) => [
+        k,
+        tensor(new Float32Array(t.size), { shape: t.shape, backend: "cpu" }),
+      ]),
+    );
+    const w = await net.head.weight.data();
+    expect(() => net.loadStateDict(onCpu)).toThrow(/live on the cpu backend, the model on webgpu/);
+    expect(Array.from(await net.head.weight.data())).toEqual(Array.from(w));
     net.dispose();
     other.dispose();
   });

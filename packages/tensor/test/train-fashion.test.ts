@@ -126,3 +126,36 @@ test("an MLP learns Fashion-MNIST", async () => {
   model.dispose();
   expect(engine.memory().tensors).toBe(0);
 });
+
+// Measured on lavapipe (2 cores): 86.95% test accuracy after 3 epochs over 10,000 training
+// images (939 steps of 32), about 100 s on an otherwise idle machine with the current conv
+// kernels; the generous timeout is for shared, loaded machines (570 s seen at load 10).
+test("a small CNN (conv → relu → maxpool, twice, then linear) learns Fashion-MNIST", async () => {
+  const started = performance.now();
+  manualSeed(11);
+  const [trainSet, testSet] = [await load("train", 10000), await load("test", 2000)];
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 8, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(8, 16, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(16 * 7 * 7, 10),
+  );
+  const opt = new optim.Adam(model.parameters(), { lr: 2e-3 });
+  const epochs = 3;
+  const sched = new optim.CosineAnnealingLR(opt, epochs);
+  const [first, last] = await train(trainSet, { model, opt, sched, epochs, batchSize: 32 });
+  const acc = await accuracy(model, testSet);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `CNN: loss ${first.toFixed(3)} → ${last.toFixed(3)}, test accuracy ${acc}, ${seconds.toFixed(1)} s`,
+  );
+  expect(last).toBeLessThan(first / 3);
+  expect(acc).toBeGreaterThan(0.85);
+  opt.dispose();
+  model.dispose();
+  expect(engine.memory().tensors).toBe(0);
+}, 900_000);

@@ -22,3 +22,5 @@ export {
 } from "./layers.ts";
 export * from "./loss.ts";
 export { type Layer, type LoadResult, Module, StateDictError } from "./module.ts";
+export { BatchNorm2d, type BatchNormLayerOptions, Dropout } from "./norm.ts";
+export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "./pool.ts";

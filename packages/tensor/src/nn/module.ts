@@ -160,7 +160,8 @@ export abstract class Module {
    * parameters and buffers, keeping their identity. Shapes must match exactly. With `strict`
    * (the default) the keys must match too. Nothing is loaded unless everything fits: the error
    * lists every missing key, unexpected key and shape mismatch at once. The map's tensors stay
-   * the caller's; the module shares their memory where it can (buffers are immutable).
+   * the caller's; the module shares their memory where it can (buffers are immutable). The
+   * tensors must live on the module's backend.
    */
   loadStateDict(
     state: ReadonlyMap<string, Tensor> | Record<string, Tensor>,
@@ -179,6 +180,16 @@ export abstract class Module {
     }
     if (mismatched.length || (strict && (missing.length || unexpected.length))) {
       throw new StateDictError(strict ? missing : [], strict ? unexpected : [], mismatched);
+    }
+    const elsewhere = [...own].filter(
+      ([k, t]) => given.has(k) && given.get(k)!.backend !== t.backend,
+    );
+    if (elsewhere.length) {
+      const [key, t] = elsewhere[0];
+      throw new Error(
+        `loadStateDict: ${elsewhere.length} tensors (the first: ${key}) live on the ` +
+          `${given.get(key)!.backend.kind} backend, the model on ${t.backend.kind}; nothing was loaded`,
+      );
     }
     noGrad(() => {
       for (const [key, t] of own) {
