@@ -77,6 +77,25 @@ describe("weights over the binding limit", () => {
     }
   });
 
+  test("convolutions split by output channels too (a smaller maxPartBytes)", async () => {
+    // block 5's convs are 32 × 32 × 3 × 3 floats: 1,152 bytes per output channel, 3 per part.
+    const model = await loadVgg(bytes, { taps: ["pool5"], maxPartBytes: 4096 });
+    const names = model.namedParameters().map(([n]) => n);
+    expect(names.filter((n) => n.startsWith("features.28.weight_part"))).toHaveLength(11);
+    expect(names).toContain("features.0.weight"); // 4 × 3 × 3 × 3 floats: whole
+    const x = tensor(await randn([1, 3, 32, 32], { seed: 12, backend: "cpu" }).data(), {
+      shape: [1, 3, 32, 32],
+    });
+    for (const tap of ["block3_conv3", "pool5"]) {
+      const ours = await model.forward(x, [tap]).get(tap)!.data();
+      const ref = reference.get(tap)!;
+      const scale = Math.max(...ref.map(Math.abs));
+      ref.forEach((v, i) => {
+        expect(Math.abs(ours[i] - v) / scale).toBeLessThan(1e-4);
+      });
+    }
+  });
+
   test("an activation over the limit is refused before anything runs", async () => {
     const model = await loadVgg(bytes, { taps: ["relu1_1"] });
     // 4 channels × 128 × 128 floats = 256 KiB.
