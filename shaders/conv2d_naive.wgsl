@@ -9,7 +9,9 @@
 //   transposed  thread → x[n, c, iy, ix]: Σ over o, ky, kx of y · w where the tap lands exactly
 //   weightGrad  thread → w[o, c, ky, kx]: Σ over n, i, j of g · x — a loop over the whole batch,
 //               which is exactly what the real kernel avoids (split-K).
-// Threads are numbered along x then y of the grid (rowStride = threads per grid row).
+// Threads are numbered along x then y of the grid (rowStride = threads per grid row). With
+// flags & MASKED the incoming gradient (y-shaped) counts as 0 where `mask` is ≤ 0 (a fused ReLU);
+// weightGrad binds that mask where the others bind the bias.
 
 struct Params {
   batch: u32,
@@ -37,9 +39,12 @@ struct Params {
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read> w: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read> gmask: array<f32>;
+@group(0) @binding(5) var<storage, read> mask: array<f32>;
 
 const HAS_BIAS = 1u;
 const RELU = 2u;
+const MASKED = 4u;
 
 fn threadIndex(gid: vec3u) -> u32 {
   return gid.x + gid.y * params.rowStride;
@@ -94,7 +99,9 @@ fn transposed(@builtin(global_invocation_id) gid: vec3u) {
       for (var kx = 0u; kx < P.kW; kx++) {
         let tx = ix + P.padLeft - i32(kx * P.dilationW);
         if (tx < 0 || tx % i32(P.strideW) != 0 || tx / i32(P.strideW) >= i32(P.outW)) { continue; }
-        let yv = x[((n * P.outC + o) * P.outH + u32(ty) / P.strideH) * P.outW + u32(tx) / P.strideW];
+        let at = ((n * P.outC + o) * P.outH + u32(ty) / P.strideH) * P.outW + u32(tx) / P.strideW;
+        var yv = x[at];
+        if ((P.flags & MASKED) != 0u && !(mask[at] > 0.0)) { yv = 0.0; }
         acc += yv * w[((o * cg + c % cg) * P.kH + ky) * P.kW + kx];
       }
     }
@@ -124,7 +131,10 @@ fn weightGrad(@builtin(global_invocation_id) gid: vec3u) {
         let ix = i32(j * P.strideW + kx * P.dilationW) - P.padLeft;
         if (ix < 0 || ix >= i32(P.inW)) { continue; }
         let xv = x[((n * P.inC + xc) * P.inH + u32(iy)) * P.inW + u32(ix)];
-        acc += xv * w[((n * P.outC + o) * P.outH + i) * P.outW + j];
+        let at = ((n * P.outC + o) * P.outH + i) * P.outW + j;
+        var gv = w[at];
+        if ((P.flags & MASKED) != 0u && !(gmask[at] > 0.0)) { gv = 0.0; }
+        acc += xv * gv;
       }
     }
   }

@@ -107,6 +107,8 @@ export interface BackendInfo {
   isFallbackAdapter: boolean;
   features: string[];
   limits: DeviceLimits;
+  /** Smallest subgroup size the adapter may use (with the "subgroups" feature), when known. */
+  subgroupMinSize?: number;
   /** Where WebGPU came from: navigator.gpu, dawn.node, or none. */
   source: string;
 }

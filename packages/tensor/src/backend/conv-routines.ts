@@ -42,10 +42,19 @@ export interface ConvRoutines {
    * y · w[o, c, ky, kx] into out[n, c, i·sH − padTop + ky·dH, j·sW − padLeft + kx·dW] (dropped
    * outside), then bias[c] is added. PyTorch's conv_transpose2d with the weight as [in, out/g, …].
    */
-  convTranspose2d: { x: Region; w: Region; bias: Region | null; out: Region; geom: ConvGeometry };
+  convTranspose2d: {
+    x: Region;
+    w: Region;
+    bias: Region | null;
+    out: Region;
+    geom: ConvGeometry;
+    /** A fused ReLU's backward: y-shaped; x counts as 0 where mask ≤ 0 (the ReLU's output). */
+    mask: Region | null;
+  };
   /**
    * conv2d's adjoint in w: out[o, c, ky, kx] = Σ_{n, i, j} g[n, o, i, j] · x[n, c + (o's group)·
-   * inC/groups, i·sH − padTop + ky·dH, j·sW − padLeft + kx·dW] (zero outside x).
+   * inC/groups, i·sH − padTop + ky·dH, j·sW − padLeft + kx·dW] (zero outside x); with a mask, g
+   * counts as 0 where mask ≤ 0.
    */
-  conv2dWeightGrad: { x: Region; g: Region; out: Region; geom: ConvGeometry };
+  conv2dWeightGrad: { x: Region; g: Region; out: Region; geom: ConvGeometry; mask: Region | null };
 }

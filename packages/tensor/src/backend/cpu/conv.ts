@@ -2,8 +2,9 @@
 // in float64. Written for clarity and shared with nothing else: the GPU kernels are checked
 // against these, so they must not be derived from them.
 
+import type { Region, Storage } from "../backend.ts";
 import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
-import type { Impl } from "./util.ts";
+import type { CpuArray, Impl } from "./util.ts";
 
 /** Calls visit(xIndex, yIndex, wIndex) for every term of the convolution sum. */
 function eachTerm(G: ConvGeometry, visit: (xi: number, yi: number, wi: number) => void) {
@@ -35,6 +36,20 @@ function eachTerm(G: ConvGeometry, visit: (xi: number, yi: number, wi: number) =
   }
 }
 
+/** The y-shaped values from `offset`, zeroed where a fused ReLU's output (the mask) is ≤ 0. */
+function masked(
+  data: CpuArray,
+  offset: number,
+  mask: Region | null,
+  mem: (s: Storage) => CpuArray,
+  n: number,
+) {
+  const m = mask ? mem(mask.storage) : null;
+  return Float64Array.from({ length: n }, (_, i) =>
+    m && !(m[mask!.offset + i] > 0) ? 0 : data[offset + i],
+  );
+}
+
 const xSize = (G: ConvGeometry) => G.batch * G.inC * G.inH * G.inW;
 const ySize = (G: ConvGeometry) => G.batch * G.outC * G.outH * G.outW;
 const wSize = (G: ConvGeometry) => G.outC * (G.inC / G.groups) * G.kH * G.kW;
@@ -56,12 +71,12 @@ export const cpuConv: { [K in keyof ConvRoutines]: Impl<K> } = {
     });
   },
 
-  convTranspose2d: ({ x: y, w, bias, out, geom: G }, mem) => {
-    const Y = mem(y.storage);
+  convTranspose2d: ({ x: y, w, bias, out, geom: G, mask }, mem) => {
+    const Y = masked(mem(y.storage), y.offset, mask, mem, ySize(G));
     const W = mem(w.storage);
     const acc = new Float64Array(xSize(G));
     eachTerm(G, (xi, yi, wi) => {
-      acc[xi] += Y[y.offset + yi] * W[w.offset + wi];
+      acc[xi] += Y[yi] * W[w.offset + wi];
     });
     const O = mem(out.storage);
     const plane = G.inH * G.inW;
@@ -71,12 +86,12 @@ export const cpuConv: { [K in keyof ConvRoutines]: Impl<K> } = {
     });
   },
 
-  conv2dWeightGrad: ({ x, g, out, geom: G }, mem) => {
+  conv2dWeightGrad: ({ x, g, out, geom: G, mask }, mem) => {
     const X = mem(x.storage);
-    const Gr = mem(g.storage);
+    const Gr = masked(mem(g.storage), g.offset, mask, mem, ySize(G));
     const acc = new Float64Array(wSize(G));
     eachTerm(G, (xi, yi, wi) => {
-      acc[wi] += Gr[g.offset + yi] * X[x.offset + xi];
+      acc[wi] += Gr[yi] * X[x.offset + xi];
     });
     mem(out.storage).set(acc, out.offset);
   },

@@ -3,7 +3,10 @@
 // baseline that tests and benchmarks switch on with convKernels.naive.
 
 import naiveWgsl from "../../../../../shaders/conv2d_naive.wgsl";
+import type { Region } from "../backend.ts";
 import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
+import { forwardPlan, transposedPlan } from "./conv-forward.ts";
+import { weightGradPlan } from "./conv-weight-grad.ts";
 import { grid, type Launch, type Planner } from "./launch.ts";
 
 /** Kernel selection for tests and benchmarks: the naive baseline instead of the real kernels. */
@@ -37,16 +40,19 @@ const geomParams = (G: ConvGeometry) => ({
   dilationW: G.dilationW,
 });
 
+interface NaiveArgs {
+  out: Region;
+  x: Region;
+  w: Region;
+  bias: Region | null;
+  relu: boolean;
+  mask: Region | null;
+}
+
 function naive(
   entry: "forward" | "transposed" | "weightGrad",
   G: ConvGeometry,
-  a: {
-    out: ConvRoutines["conv2d"]["out"];
-    x: ConvRoutines["conv2d"]["x"];
-    w: ConvRoutines["conv2d"]["w"];
-    bias: ConvRoutines["conv2d"]["bias"];
-    relu: boolean;
-  },
+  a: NaiveArgs,
   maxPerDim: number,
 ): Launch[] {
   const n =
@@ -56,10 +62,16 @@ function naive(
         ? G.batch * G.inC * G.inH * G.inW
         : G.outC * (G.inC / G.groups) * G.kH * G.kW;
   if (n === 0) return [];
-  if (a.out.offset || a.x.offset || a.w.offset || (a.bias?.offset ?? 0)) {
+  if (a.out.offset || a.x.offset || a.w.offset || (a.bias?.offset ?? 0) || (a.mask?.offset ?? 0)) {
     throw new Error("conv naive kernel: regions must start at offset 0");
   }
   const g = grid(n, maxPerDim);
+  // "auto" layouts drop the bindings an entry point never uses: forward has no mask, and
+  // weightGrad binds its mask at the bias's binding.
+  const storages = [a.out.storage, a.x.storage, a.w.storage];
+  if (entry === "weightGrad") storages.push((a.mask ?? a.w).storage);
+  else storages.push((a.bias ?? a.w).storage);
+  if (entry === "transposed") storages.push((a.mask ?? a.w).storage);
   return [
     {
       kernel: `conv2d_naive.${entry}`,
@@ -68,16 +80,10 @@ function naive(
       constants: {},
       params: {
         ...geomParams(G),
-        flags: (a.bias ? 1 : 0) | (a.relu ? 2 : 0),
+        flags: (a.bias ? 1 : 0) | (a.relu ? 2 : 0) | (a.mask ? 4 : 0),
         rowStride: g.rowStride,
       },
-      // weightGrad reads no bias, and "auto" layouts drop bindings an entry point never uses.
-      storages: [
-        a.out.storage,
-        a.x.storage,
-        a.w.storage,
-        ...(entry === "weightGrad" ? [] : [(a.bias ?? a.w).storage]),
-      ],
+      storages,
       workgroups: g.workgroups,
       bytes: convBytes(G),
       flops: convFlops(G),
@@ -86,8 +92,21 @@ function naive(
 }
 
 export const convPlanners: { [K in keyof ConvRoutines]: Planner<K> } = {
-  conv2d: (a, maxPerDim) => naive("forward", a.geom, a, maxPerDim),
-  convTranspose2d: (a, maxPerDim) => naive("transposed", a.geom, { ...a, relu: false }, maxPerDim),
-  conv2dWeightGrad: (a, maxPerDim) =>
-    naive("weightGrad", a.geom, { out: a.out, x: a.x, w: a.g, bias: null, relu: false }, maxPerDim),
+  conv2d: (a, maxPerDim, ctx) =>
+    convKernels.naive
+      ? naive("forward", a.geom, { ...a, mask: null }, maxPerDim)
+      : forwardPlan(a, maxPerDim, ctx, convFlops(a.geom), convBytes(a.geom)),
+  convTranspose2d: (a, maxPerDim, ctx) =>
+    convKernels.naive
+      ? naive("transposed", a.geom, { ...a, relu: false }, maxPerDim)
+      : transposedPlan(a, maxPerDim, ctx, convFlops(a.geom), convBytes(a.geom)),
+  conv2dWeightGrad: (a, maxPerDim, ctx) =>
+    convKernels.naive
+      ? naive(
+          "weightGrad",
+          a.geom,
+          { out: a.out, x: a.x, w: a.g, bias: null, relu: false, mask: a.mask },
+          maxPerDim,
+        )
+      : weightGradPlan(a, maxPerDim, ctx, convFlops(a.geom), convBytes(a.geom)),
 };

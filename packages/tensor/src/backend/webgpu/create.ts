@@ -195,6 +195,8 @@ export async function createWebGPUBackend(
     isFallbackAdapter: isFallback(adapter),
     features,
     limits: effective,
+    subgroupMinSize: (adapter.info as GPUAdapterInfo & { subgroupMinSize?: number })
+      .subgroupMinSize,
     source: found.source,
   };
   return new WebGPUBackend(device, info);

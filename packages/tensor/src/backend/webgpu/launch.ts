@@ -5,7 +5,7 @@ import prelude from "../../../../../shaders/prelude.wgsl";
 import type { DType } from "../../dtype.ts";
 import type { Expr } from "../../expr.ts";
 import type { Shape } from "../../shape.ts";
-import type { DeviceLimits, Routines, Storage } from "../backend.ts";
+import type { BackendInfo, DeviceLimits, Routines, Storage } from "../backend.ts";
 import { genExpr } from "./codegen.ts";
 import type { ParamValues } from "./params.ts";
 import { fillTemplate } from "./template.ts";
@@ -91,6 +91,8 @@ export const BIND_ALIGN = 64;
 /** What a planner may ask of the device beyond the grid limit. */
 export interface PlanContext {
   limits: DeviceLimits;
+  /** The adapter: features (subgroups) and subgroup sizes, for planners that pick a variant. */
+  info: BackendInfo;
   /** Temporary memory, freed once the launches are recorded (stream order keeps that safe). */
   scratch(dtype: DType, length: number): Storage;
 }

@@ -134,6 +134,7 @@ export class WebGPUBackend implements Backend {
     const temps: Storage[] = [];
     const ctx: PlanContext = {
       limits: this.info.limits,
+      info: this.info,
       scratch: (dtype, length) => {
         const s = this.alloc(dtype, length);
         temps.push(s);

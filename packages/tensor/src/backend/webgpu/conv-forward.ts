@@ -1,0 +1,316 @@
+// Plans for conv2d and convTranspose2d: pack the input and the weights into the blocked layouts
+// of conv2d_pack.wgsl (scratch buffers), then run conv2d.wgsl over them. The transposed conv is
+// a stride-1 convolution of its zero-inserted input with flipped, channel-swapped weights.
+// Batches whose tensors exceed one binding run as several launches over chunks of images.
+
+import convWgsl from "../../../../../shaders/conv2d.wgsl";
+import packWgsl from "../../../../../shaders/conv2d_pack.wgsl";
+import type { Region } from "../backend.ts";
+import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
+import { laneSlots, useSubgroups } from "./conv-lanes.ts";
+import { imagesPerLaunch, window } from "./conv-split.ts";
+import { grid, type Launch, type PlanContext } from "./launch.ts";
+import { fillTemplate } from "./template.ts";
+
+/** Register block: pixels per thread (TP) and output channels per workgroup (TM, a multiple of 8). */
+export const forwardTuning = { tp: 4, tm: 16, subgroups: true };
+
+const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+
+/** Where packInput finds its source and how it pads: see conv2d_pack.wgsl. */
+export interface PackSource {
+  batch: number;
+  groups: number;
+  channels: number;
+  srcH: number;
+  srcW: number;
+  dstH: number;
+  dstW: number;
+  padTop: number;
+  padLeft: number;
+  step: readonly [number, number];
+}
+
+/** Vec4s packInput writes for `images` images (plus `spare` zero-filled ones at the end). */
+export const packedSize = (p: PackSource, images: number) =>
+  images * p.groups * Math.ceil(p.channels / 4) * p.dstH * p.dstW;
+
+/**
+ * Pack images [first, first + images) of an NCHW region into `dst` (padded vec4 channel blocks).
+ * The source is bound as a window, so the region may be larger than one binding.
+ */
+export function packInput(
+  op: string,
+  src: Region,
+  p: PackSource,
+  dst: Region,
+  first: number,
+  images: number,
+  maxPerDim: number,
+  mask: Region | null,
+): Launch {
+  const blocks = Math.ceil(p.channels / 4);
+  const count = packedSize(p, images);
+  const perImage = p.groups * p.channels * p.srcH * p.srcW;
+  const win = window(src, first * perImage, images * perImage);
+  // The mask has the source's layout; without one, a 1-element window of the source stands in.
+  const maskWin = mask ? window(mask, first * perImage, images * perImage) : window(src, 0, 1);
+  const g = grid(count, maxPerDim);
+  return {
+    kernel: `${op}.packInput`,
+    source: packWgsl,
+    entry: "packInput",
+    constants: {},
+    params: {
+      count,
+      rowStride: g.rowStride,
+      channels: p.channels,
+      groups: p.groups,
+      blocks,
+      srcH: p.srcH,
+      srcW: p.srcW,
+      dstH: p.dstH,
+      dstW: p.dstW,
+      padTop: p.padTop,
+      padLeft: p.padLeft,
+      stepH: p.step[0],
+      stepW: p.step[1],
+      srcOffset: win.offset,
+      taps: 0,
+      rows: 0,
+      outPerGroup: 0,
+      transposed: 0,
+      masked: mask ? 1 : 0,
+      maskOffset: maskWin.offset,
+    },
+    storages: [dst.storage, src.storage, (mask ?? src).storage],
+    ranges: [null, win.range, maskWin.range],
+    workgroups: g.workgroups,
+    bytes: 4 * (images * perImage + 4 * count),
+    flops: 0,
+  };
+}
+
+/** What the convolution kernel runs: a strided conv of a packed, padded input. */
+interface Conv {
+  name: "conv2d" | "convTranspose2d";
+  batch: number;
+  groups: number;
+  cin: number;
+  cout: number;
+  src: PackSource;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  stride: [number, number];
+  dilation: [number, number];
+}
+
+/** The padded input a conv reads: exactly the rows and columns its taps reach. */
+const reach = (out: number, s: number, d: number, k: number) => (out - 1) * s + d * (k - 1) + 1;
+
+function asForward(G: ConvGeometry): Conv {
+  const groups = G.groups;
+  const cin = G.inC / groups;
+  const src: PackSource = {
+    batch: G.batch,
+    groups,
+    channels: cin,
+    srcH: G.inH,
+    srcW: G.inW,
+    dstH: reach(G.outH, G.strideH, G.dilationH, G.kH),
+    dstW: reach(G.outW, G.strideW, G.dilationW, G.kW),
+    padTop: G.padTop,
+    padLeft: G.padLeft,
+    step: [1, 1],
+  };
+  return {
+    name: "conv2d",
+    batch: G.batch,
+    groups,
+    cin,
+    cout: G.outC / groups,
+    src,
+    outH: G.outH,
+    outW: G.outW,
+    kH: G.kH,
+    kW: G.kW,
+    stride: [G.strideH, G.strideW],
+    dilation: [G.dilationH, G.dilationW],
+  };
+}
+
+/** conv2d's adjoint: a stride-1 conv of the zero-inserted y, padded by d·(k−1) − pad. */
+function asTransposed(G: ConvGeometry): Conv {
+  const groups = G.groups;
+  const cin = G.outC / groups;
+  const src: PackSource = {
+    batch: G.batch,
+    groups,
+    channels: cin,
+    srcH: G.outH,
+    srcW: G.outW,
+    dstH: reach(G.inH, 1, G.dilationH, G.kH),
+    dstW: reach(G.inW, 1, G.dilationW, G.kW),
+    padTop: G.dilationH * (G.kH - 1) - G.padTop,
+    padLeft: G.dilationW * (G.kW - 1) - G.padLeft,
+    step: [G.strideH, G.strideW],
+  };
+  return {
+    name: "convTranspose2d",
+    batch: G.batch,
+    groups,
+    cin,
+    cout: G.inC / groups,
+    src,
+    outH: G.inH,
+    outW: G.inW,
+    kH: G.kH,
+    kW: G.kW,
+    stride: [1, 1],
+    dilation: [G.dilationH, G.dilationW],
+  };
+}
+
+/** OIHW weights as [group][block][tap][row] vec4s of 4 input channels (conv2d_pack.wgsl). */
+function packWeights(c: Conv, w: Region, dst: Region, rows: number, maxPerDim: number): Launch {
+  const blocks = Math.ceil(c.cin / 4);
+  const taps = c.kH * c.kW;
+  const count = c.groups * blocks * taps * rows;
+  const win = window(w, 0, c.groups * c.cin * c.cout * taps);
+  const g = grid(count, maxPerDim);
+  return {
+    kernel: `${c.name}.packWeights`,
+    source: packWgsl,
+    entry: "packWeights",
+    constants: {},
+    params: {
+      count,
+      rowStride: g.rowStride,
+      channels: c.cin,
+      groups: c.groups,
+      blocks,
+      srcH: 0,
+      srcW: 0,
+      dstH: 0,
+      dstW: 0,
+      padTop: 0,
+      padLeft: 0,
+      stepH: 1,
+      stepW: 1,
+      srcOffset: win.offset,
+      taps,
+      rows,
+      outPerGroup: c.cout,
+      transposed: c.name === "convTranspose2d" ? 1 : 0,
+      masked: 0,
+      maskOffset: 0,
+    },
+    storages: [dst.storage, w.storage],
+    ranges: [null, win.range],
+    workgroups: g.workgroups,
+    bytes: 4 * 5 * count,
+    flops: 0,
+  };
+}
+
+interface ConvArgs {
+  x: Region;
+  w: Region;
+  bias: Region | null;
+  out: Region;
+  relu: boolean;
+  mask: Region | null;
+}
+
+function plan(
+  c: Conv,
+  a: ConvArgs,
+  maxPerDim: number,
+  ctx: PlanContext,
+  flops: number,
+  bytes: number,
+): Launch[] {
+  const { tp, tm } = forwardTuning;
+  const sg = forwardTuning.subgroups && useSubgroups(ctx.info);
+  const blocks = Math.ceil(c.cin / 4);
+  const taps = c.kH * c.kW;
+  const rows = roundUp(c.cout, tm);
+  const plane = c.outH * c.outW;
+  const outImage = c.groups * c.cout * plane;
+  const wCount = c.groups * blocks * taps * rows;
+  const images = imagesPerLaunch(
+    ctx,
+    c.name,
+    c.batch,
+    {
+      input: c.groups * c.cin * c.src.srcH * c.src.srcW,
+      "packed input": 4 * packedSize(c.src, 1),
+      output: outImage,
+    },
+    { weights: c.groups * c.cout * c.cin * taps, "packed weights": 4 * wCount },
+  );
+  const xp: Region = { storage: ctx.scratch("float32", 4 * packedSize(c.src, images)), offset: 0 };
+  const wp: Region = { storage: ctx.scratch("float32", 4 * wCount), offset: 0 };
+  const source = fillTemplate(convWgsl, { tp, tm, ...laneSlots(sg, "w") }, c.name);
+  const launches = [packWeights(c, a.w, wp, rows, maxPerDim)];
+  for (let n0 = 0; n0 < c.batch; n0 += images) {
+    const n = Math.min(images, c.batch - n0);
+    launches.push(packInput(c.name, a.x, c.src, xp, n0, n, maxPerDim, a.mask));
+    const out = window(a.out, n0 * outImage, n * outImage);
+    launches.push({
+      kernel: `${c.name} ${tm}×${64 * tp}${sg ? "" : " (no subgroups)"}`,
+      source,
+      entry: "main",
+      constants: {},
+      params: {
+        blocks,
+        inH: c.src.dstH,
+        inW: c.src.dstW,
+        outH: c.outH,
+        outW: c.outW,
+        kH: c.kH,
+        kW: c.kW,
+        strideH: c.stride[0],
+        strideW: c.stride[1],
+        dilationH: c.dilation[0],
+        dilationW: c.dilation[1],
+        cout: c.cout,
+        rows,
+        groups: c.groups,
+        outOffset: out.offset,
+        outImage,
+        outGroup: c.cout * plane,
+        biasOffset: a.bias?.offset ?? 0,
+        flags: (a.bias ? 1 : 0) | (a.relu ? 2 : 0),
+      },
+      storages: [a.out.storage, xp.storage, wp.storage, (a.bias ?? a.w).storage],
+      ranges: [out.range, null, null, a.bias ? null : window(a.w, 0, 1).range],
+      workgroups: [Math.ceil(plane / (64 * tp)), Math.ceil(c.cout / tm), n * c.groups],
+      bytes: (bytes * n) / c.batch,
+      flops: (flops * n) / c.batch,
+    });
+  }
+  return launches;
+}
+
+export function forwardPlan(
+  a: ConvRoutines["conv2d"],
+  maxPerDim: number,
+  ctx: PlanContext,
+  flops: number,
+  bytes: number,
+): Launch[] {
+  return plan(asForward(a.geom), { ...a, mask: null }, maxPerDim, ctx, flops, bytes);
+}
+
+export function transposedPlan(
+  a: ConvRoutines["convTranspose2d"],
+  maxPerDim: number,
+  ctx: PlanContext,
+  flops: number,
+  bytes: number,
+): Launch[] {
+  return plan(asTransposed(a.geom), { ...a, relu: false }, maxPerDim, ctx, flops, bytes);
+}

@@ -1,0 +1,29 @@
+// conv2d_weight_grad_reduce.wgsl — the second pass of conv2d's weight gradient: one thread per
+// weight element e adds its `slices` partial sums partial[e · stride + s] (conv2d_weight_grad.wgsl)
+// in order, so the result has the same bits on every run. With flags & 1 it adds onto out (the batch was split
+// into several launches for tensors larger than one binding).
+
+struct Params {
+  count: u32,
+  slices: u32,
+  stride: u32,
+  rowStride: u32,
+  outOffset: u32,
+  flags: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<storage, read> partial: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let e = gid.x + gid.y * params.rowStride;
+  if (e >= params.count) { return; }
+  var sum = 0.0;
+  for (var s = 0u; s < params.slices; s++) {
+    sum += partial[e * params.stride + s];
+  }
+  if ((params.flags & 1u) != 0u) { sum += out[params.outOffset + e]; }
+  out[params.outOffset + e] = sum;
+}
