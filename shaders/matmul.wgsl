@@ -37,21 +37,6 @@ struct Params {
 var<workgroup> tileA: array<f32, 1024>; // [KT][TILE]: tileA[kk * TILE + row]
 var<workgroup> tileB: array<f32, 1024>; // [KT][TILE]: tileB[kk * TILE + col]
 
-/** Element offsets of batch item z in A and B (z split over the batch shape, last dim fastest). */
-fn batchOffsets(z: u32) -> vec2u {
-  var rest = z;
-  var offA = params.aOffset;
-  var offB = params.bOffset;
-  for (var d = 3; d >= 0; d--) {
-    let size = params.batchShape[d];
-    let c = rest % size;
-    rest = rest / size;
-    offA += c * params.batchStridesA[d];
-    offB += c * params.batchStridesB[d];
-  }
-  return vec2u(offA, offB);
-}
-
 @compute @workgroup_size(16, 16)
 fn main(
   @builtin(workgroup_id) wid: vec3u,

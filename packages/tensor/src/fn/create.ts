@@ -47,8 +47,15 @@ export function fromHost(
   }
   const backend = backendOf(opts);
   const storage = backend.alloc(dtype, data.length);
-  const host =
-    dtype === "float32" ? Float64Array.from(data) : Int32Array.from(data, (v) => Math.trunc(v));
+  // Typed arrays pass through untouched: the backend converts once (webgpu to float32, the cpu
+  // oracle to float64), so a 400 MB weight is never held twice on the host.
+  let host: Float32Array | Float64Array | Int32Array;
+  if (dtype === "int32") {
+    host = data instanceof Int32Array ? data : Int32Array.from(data, (v) => Math.trunc(v));
+  } else {
+    host =
+      data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data);
+  }
   backend.write(storage, host);
   return finish(new Tensor(shape, dtype, backend, contiguousLeaf(storage, shape), "tensor"), opts);
 }

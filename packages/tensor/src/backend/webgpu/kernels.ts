@@ -6,14 +6,29 @@ import assignWgsl from "../../../../../shaders/assign.wgsl";
 import elementwiseWgsl from "../../../../../shaders/elementwise.wgsl";
 import gatherWgsl from "../../../../../shaders/gather.wgsl";
 import matmulWgsl from "../../../../../shaders/matmul.wgsl";
+import matmulBatchWgsl from "../../../../../shaders/matmul_batch.wgsl";
+import matvecWgsl from "../../../../../shaders/matvec.wgsl";
 import padWgsl from "../../../../../shaders/pad.wgsl";
 import reduceWgsl from "../../../../../shaders/reduce.wgsl";
 import { wgslType } from "../../dtype.ts";
-import { sizeOf, type Shape } from "../../shape.ts";
+import { type Shape, sizeOf } from "../../shape.ts";
 import type { Region, Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
 import { convPlanners } from "./conv.ts";
-import { checkRank, exprLabel, exprShader, grid, inBytes, type Launch, pad8, type Planner } from "./launch.ts";
+import {
+  checkRank,
+  exprLabel,
+  exprShader,
+  grid,
+  inBytes,
+  type Launch,
+  type Planner,
+  pad8,
+} from "./launch.ts";
+
+/** Rows of A and output columns per workgroup of shaders/matvec.wgsl (its MAXM and COLS). */
+const MATVEC_MAX_M = 4;
+const MATVEC_COLS = 4;
 
 export const planners: { [K in keyof Routines]: Planner<K> } = {
   ...convPlanners,
@@ -22,14 +37,26 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     const n = sizeOf(shape);
     if (n === 0) return [];
     const kernel = `elementwise(${exprLabel(expr)})`;
-    const s = exprShader(elementwiseWgsl, [{ expr, shape, fn: "value" }], { outType: wgslType(expr.dtype) }, kernel);
+    const s = exprShader(
+      elementwiseWgsl,
+      [{ expr, shape, fn: "value" }],
+      { outType: wgslType(expr.dtype) },
+      kernel,
+    );
     const g = grid(n, maxPerDim);
-    return [{
-      kernel, source: s.source, entry: "main", constants: {},
-      params: { n, outOffset: out.offset, rowStride: g.rowStride, ex: s.ex },
-      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
-      bytes: inBytes(s.storages) + n * 4, flops: n * Math.max(1, exprLabel(expr).split("·").length),
-    }];
+    return [
+      {
+        kernel,
+        source: s.source,
+        entry: "main",
+        constants: {},
+        params: { n, outOffset: out.offset, rowStride: g.rowStride, ex: s.ex },
+        storages: [out.storage, ...s.storages],
+        workgroups: g.workgroups,
+        bytes: inBytes(s.storages) + n * 4,
+        flops: n * Math.max(1, exprLabel(expr).split("·").length),
+      },
+    ];
   },
 
   reduce: (args, maxPerDim) => reducePlan(args, maxPerDim),
@@ -38,16 +65,27 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     if (outer === 0) return [];
     const type = wgslType(expr.dtype);
     const kernel = `${op}(${exprLabel(expr)})`;
-    const s = exprShader(argmaxWgsl, [{ expr, shape, fn: "value" }], { type, better: op === "argmax" ? "b > a" : "b < a" }, kernel);
+    const s = exprShader(
+      argmaxWgsl,
+      [{ expr, shape, fn: "value" }],
+      { type, better: op === "argmax" ? "b > a" : "b < a" },
+      kernel,
+    );
     const short = inner <= 64;
     const g = grid(outer, maxPerDim);
-    return [{
-      kernel, source: s.source, entry: short ? "rows" : "tree", constants: (short ? {} : { WG: 256 }) as Record<string, number>,
-      params: { outer, inner, outOffset: out.offset, ex: s.ex },
-      storages: [out.storage, ...s.storages],
-      workgroups: short ? g.workgroups : [Math.min(outer, 65535), Math.ceil(outer / 65535), 1],
-      bytes: inBytes(s.storages) + outer * 4, flops: outer * inner,
-    }];
+    return [
+      {
+        kernel,
+        source: s.source,
+        entry: short ? "rows" : "tree",
+        constants: (short ? {} : { WG: 256 }) as Record<string, number>,
+        params: { outer, inner, outOffset: out.offset, ex: s.ex },
+        storages: [out.storage, ...s.storages],
+        workgroups: short ? g.workgroups : [Math.min(outer, 65535), Math.ceil(outer / 65535), 1],
+        bytes: inBytes(s.storages) + outer * 4,
+        flops: outer * inner,
+      },
+    ];
   },
 
   matmul: (a) => {
@@ -56,18 +94,49 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     if (a.batchShape.length > 4) throw new Error("matmul: at most 4 batch dims are supported");
     const lead = 4 - a.batchShape.length;
     const four = (xs: readonly number[], fill: number) => [...Array(lead).fill(fill), ...xs];
-    return [{
-      kernel: `matmul${a.transA ? "·Aᵀ" : ""}${a.transB ? "·Bᵀ" : ""}`,
-      source: matmulWgsl, entry: "main",
-      constants: { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0 },
-      params: {
-        m: a.m, n: a.n, k: a.k, aOffset: a.a.offset, bOffset: a.b.offset, outOffset: a.out.offset,
-        batchShape: four(a.batchShape, 1), batchStridesA: four(a.batchStridesA, 0), batchStridesB: four(a.batchStridesB, 0),
-      },
+    const params = {
+      m: a.m,
+      n: a.n,
+      k: a.k,
+      aOffset: a.a.offset,
+      bOffset: a.b.offset,
+      outOffset: a.out.offset,
+      batchShape: four(a.batchShape, 1),
+      batchStridesA: four(a.batchStridesA, 0),
+      batchStridesB: four(a.batchStridesB, 0),
+    };
+    const cost = {
       storages: [a.out.storage, a.a.storage, a.b.storage],
-      workgroups: [Math.ceil(a.n / 64), Math.ceil(a.m / 64), batch],
-      bytes: 4 * batch * (a.m * a.k + a.k * a.n + a.m * a.n), flops: 2 * batch * a.m * a.n * a.k,
-    }];
+      bytes: 4 * batch * (a.m * a.k + a.k * a.n + a.m * a.n),
+      flops: 2 * batch * a.m * a.n * a.k,
+    };
+    // A few rows against a weight stored [N, K] (a fully connected layer at small batch): the
+    // matrix-vector kernel keeps every thread busy where a 64×64 tile would idle 63 rows of 64.
+    if (a.m <= MATVEC_MAX_M && a.transB) {
+      const blocks = Math.ceil(a.n / MATVEC_COLS);
+      return [
+        {
+          kernel: `matvec${a.transA ? "·Aᵀ" : ""}`,
+          source: `${matmulBatchWgsl}\n${matvecWgsl}`,
+          entry: "main",
+          constants: { TRANS_A: a.transA ? 1 : 0 },
+          params,
+          ...cost,
+          workgroups: [Math.min(blocks, 65535), Math.ceil(blocks / 65535), batch],
+        },
+      ];
+    }
+    return [
+      {
+        kernel: `matmul${a.transA ? "·Aᵀ" : ""}${a.transB ? "·Bᵀ" : ""}`,
+        source: `${matmulBatchWgsl}\n${matmulWgsl}`,
+        entry: "main",
+        constants: { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0 },
+        params,
+        ...cost,
+        workgroups: [Math.ceil(a.n / 64), Math.ceil(a.m / 64), batch],
+      },
+    ];
   },
 
   assign: ({ expr, shape, out, strides }, maxPerDim) => {
@@ -75,14 +144,34 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     if (n === 0) return [];
     checkRank("assign", shape);
     const kernel = `assign(${exprLabel(expr)})`;
-    const s = exprShader(assignWgsl, [{ expr, shape, fn: "value" }], { outType: wgslType(expr.dtype) }, kernel);
+    const s = exprShader(
+      assignWgsl,
+      [{ expr, shape, fn: "value" }],
+      { outType: wgslType(expr.dtype) },
+      kernel,
+    );
     const g = grid(n, maxPerDim);
-    return [{
-      kernel, source: s.source, entry: "main", constants: {},
-      params: { n, rank: shape.length, outOffset: out.offset, rowStride: g.rowStride, shape: pad8(shape), strides: pad8(strides, 0), ex: s.ex },
-      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
-      bytes: inBytes(s.storages) + n * 4, flops: 0,
-    }];
+    return [
+      {
+        kernel,
+        source: s.source,
+        entry: "main",
+        constants: {},
+        params: {
+          n,
+          rank: shape.length,
+          outOffset: out.offset,
+          rowStride: g.rowStride,
+          shape: pad8(shape),
+          strides: pad8(strides, 0),
+          ex: s.ex,
+        },
+        storages: [out.storage, ...s.storages],
+        workgroups: g.workgroups,
+        bytes: inBytes(s.storages) + n * 4,
+        flops: 0,
+      },
+    ];
   },
 
   pad: ({ expr, inShape, before, after, mode, value, out }, maxPerDim) => {
@@ -91,18 +180,38 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     if (n === 0) return [];
     checkRank("pad", inShape);
     const kernel = `pad.${mode}(${exprLabel(expr)})`;
-    const s = exprShader(padWgsl, [{ expr, shape: inShape, fn: "value" }], { outType: wgslType(expr.dtype) }, kernel);
+    const s = exprShader(
+      padWgsl,
+      [{ expr, shape: inShape, fn: "value" }],
+      { outType: wgslType(expr.dtype) },
+      kernel,
+    );
     const g = grid(n, maxPerDim);
     const modes = { constant: 0, reflect: 1, replicate: 2, circular: 3 };
-    return [{
-      kernel, source: s.source, entry: "main", constants: {},
-      params: {
-        n, rank: inShape.length, mode: modes[mode], rowStride: g.rowStride, outOffset: out.offset, value,
-        inShape: pad8(inShape), before: pad8(before, 0), outShape: pad8(outShape), ex: s.ex,
+    return [
+      {
+        kernel,
+        source: s.source,
+        entry: "main",
+        constants: {},
+        params: {
+          n,
+          rank: inShape.length,
+          mode: modes[mode],
+          rowStride: g.rowStride,
+          outOffset: out.offset,
+          value,
+          inShape: pad8(inShape),
+          before: pad8(before, 0),
+          outShape: pad8(outShape),
+          ex: s.ex,
+        },
+        storages: [out.storage, ...s.storages],
+        workgroups: g.workgroups,
+        bytes: inBytes(s.storages) + n * 4,
+        flops: 0,
       },
-      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
-      bytes: inBytes(s.storages) + n * 4, flops: 0,
-    }];
+    ];
   },
 
   gather: ({ x, xShape, index, shape, dim, out }, maxPerDim) => {
@@ -113,17 +222,36 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     const kernel = `gather(${exprLabel(x)})`;
     const s = exprShader(
       gatherWgsl,
-      [{ expr: x, shape: xShape, fn: "value" }, { expr: index, shape, fn: "index" }],
+      [
+        { expr: x, shape: xShape, fn: "value" },
+        { expr: index, shape, fn: "index" },
+      ],
       { outType: type, invalid: type === "f32" ? "nan_()" : "0" },
       kernel,
     );
     const g = grid(n, maxPerDim);
-    return [{
-      kernel, source: s.source, entry: "main", constants: {},
-      params: { n, rank: shape.length, dim, rowStride: g.rowStride, outOffset: out.offset, shape: pad8(shape), xShape: pad8(xShape), ex: s.ex },
-      storages: [out.storage, ...s.storages], workgroups: g.workgroups,
-      bytes: 2 * n * 4 + n * 4, flops: 0,
-    }];
+    return [
+      {
+        kernel,
+        source: s.source,
+        entry: "main",
+        constants: {},
+        params: {
+          n,
+          rank: shape.length,
+          dim,
+          rowStride: g.rowStride,
+          outOffset: out.offset,
+          shape: pad8(shape),
+          xShape: pad8(xShape),
+          ex: s.ex,
+        },
+        storages: [out.storage, ...s.storages],
+        workgroups: g.workgroups,
+        bytes: 2 * n * 4 + n * 4,
+        flops: 0,
+      },
+    ];
   },
 };
 
@@ -139,23 +267,41 @@ function reducePlan(args: Routines["reduce"], maxPerDim: number, scratch?: Regio
   if (outer === 0) return [];
   const type = wgslType(expr.dtype);
   const f32 = type === "f32";
-  const identity = op === "sum" ? `${type}(0)` : op === "max"
-    ? (f32 ? "-inf_()" : "i32(-2147483647 - 1)")
-    : (f32 ? "inf_()" : "i32(2147483647)");
+  const identity =
+    op === "sum"
+      ? `${type}(0)`
+      : op === "max"
+        ? f32
+          ? "-inf_()"
+          : "i32(-2147483647 - 1)"
+        : f32
+          ? "inf_()"
+          : "i32(2147483647)";
   const combine = op === "sum" ? "a + b" : `${op}(a, b)`;
   const kernel = `${op}(${exprLabel(expr)})`;
-  const s = exprShader(reduceWgsl, [{ expr, shape, fn: "value" }], { type, combine, identity }, kernel);
+  const s = exprShader(
+    reduceWgsl,
+    [{ expr, shape, fn: "value" }],
+    { type, combine, identity },
+    kernel,
+  );
   const short = inner <= 64;
   const chunks = short ? 1 : Math.ceil(inner / CHUNK);
   const target = scratch ?? out;
   const g = grid(outer, maxPerDim);
-  return [{
-    kernel, source: s.source, entry: short ? "rows" : "tree", constants: (short ? {} : { WG: 256 }) as Record<string, number>,
-    params: { outer, inner, chunk: CHUNK, chunks, outOffset: target.offset, ex: s.ex },
-    storages: [target.storage, ...s.storages],
-    workgroups: short ? g.workgroups : [chunks, Math.min(outer, 65535), Math.ceil(outer / 65535)],
-    bytes: inBytes(s.storages) + outer * chunks * 4, flops: outer * inner,
-  }];
+  return [
+    {
+      kernel,
+      source: s.source,
+      entry: short ? "rows" : "tree",
+      constants: (short ? {} : { WG: 256 }) as Record<string, number>,
+      params: { outer, inner, chunk: CHUNK, chunks, outOffset: target.offset, ex: s.ex },
+      storages: [target.storage, ...s.storages],
+      workgroups: short ? g.workgroups : [chunks, Math.min(outer, 65535), Math.ceil(outer / 65535)],
+      bytes: inBytes(s.storages) + outer * chunks * 4,
+      flops: outer * inner,
+    },
+  ];
 }
 
-export { reducePlan, CHUNK };
+export { CHUNK, reducePlan };
