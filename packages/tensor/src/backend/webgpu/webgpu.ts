@@ -75,7 +75,12 @@ export class WebGPUBackend implements Backend {
 
   write(storage: Storage, data: HostArray | Float64Array): void {
     this.check();
-    const host = storage.dtype === "float32" ? Float32Array.from(data) : Int32Array.from(data);
+    // No copy when the data already has the storage's type and lives in a plain ArrayBuffer
+    // (Dawn refuses SharedArrayBuffer views in writeBuffer).
+    const Want = storage.dtype === "float32" ? Float32Array : Int32Array;
+    const host = (
+      data instanceof Want && data.buffer instanceof ArrayBuffer ? data : Want.from(data)
+    ) as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
     const { buffer } = storage as GpuStorage;
     if (host.byteLength === 0) return;
     if (this.recorder.idle) {
