@@ -14,7 +14,8 @@
 // window containing it. Candidate outputs along a dim are the few o with start(o) ≤ c < end(o),
 // found from the inverse formulas and then confirmed with the window function itself; they are
 // visited in a fixed order, so the result has the same bits on every run (no atomics).
-// Threads are numbered i = gid.x + gid.y · rowStride (2-D grid of 64-wide workgroups).
+// Threads form a 3-D grid of 8×8 workgroups: thread (x, y, plane) — no index arithmetic,
+// whose integer divisions would cost more than the pooling itself on CPU adapters.
 // Big tensors run as several launches over ranges of planes (the offsets).
 
 override ADAPTIVE: bool = false;
@@ -28,7 +29,6 @@ override PH: u32 = 0;
 override PW: u32 = 0;
 
 struct Params {
-  planes: u32,
   h: u32,
   w: u32,
   oh: u32,
@@ -37,7 +37,6 @@ struct Params {
   divisorOverride: u32,
   inOffset: u32,
   outOffset: u32,
-  rowStride: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -72,14 +71,13 @@ fn candidates(c: u32, n: u32, count: u32, k: u32, s: u32, pad: u32) -> vec2i {
   return vec2i(max(lo, 0), i32(c + pad) / i32(s));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(8, 8)
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.rowStride;
-  if (i >= params.planes * params.oh * params.ow) { return; }
-  let r = i / params.ow;
-  let ox = i - r * params.ow;
-  let p = r / params.oh;
-  let oy = r - p * params.oh;
+  let ox = gid.x;
+  let oy = gid.y;
+  let p = gid.z;
+  if (ox >= params.ow || oy >= params.oh) { return; }
+  let i = (p * params.oh + oy) * params.ow + ox;
   let ry = span(oy, params.h, params.oh, KH, SH, PH);
   let rx = span(ox, params.w, params.ow, KW, SW, PW);
   let plane = params.inOffset + p * params.h * params.w;
@@ -93,14 +91,13 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
   out[params.outOffset + i] = select(sum / divisor(ry, rx), 0.0, empty);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(8, 8)
 fn backward(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.rowStride;
-  if (i >= params.planes * params.h * params.w) { return; }
-  let r = i / params.w;
-  let x = i - r * params.w;
-  let p = r / params.h;
-  let y = r - p * params.h;
+  let x = gid.x;
+  let y = gid.y;
+  let p = gid.z;
+  if (x >= params.w || y >= params.h) { return; }
+  let i = (p * params.h + y) * params.w + x;
   let cy = candidates(y, params.h, params.oh, KH, SH, PH);
   let cx = candidates(x, params.w, params.ow, KW, SW, PW);
   let base = params.inOffset + p * params.oh * params.ow;

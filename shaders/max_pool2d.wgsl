@@ -1,8 +1,8 @@
 // max_pool2d.wgsl — max pooling of NCHW planes, or the index of each window's max.
 //
-// One thread per output element: the planes × oh × ow outputs of this launch are numbered
-// i = gid.x + gid.y · rowStride (a 2-D grid of 64-wide workgroups), and thread i splits i into
-// (plane p, row oy, column ox). It walks its window in row-major order — input positions
+// One thread per output element (ox, oy, plane p) of this launch, a 3-D grid of 8×8 workgroups
+// (no index arithmetic: integer divisions would cost more than the pooling on CPU adapters).
+// It walks its window in row-major order — input positions
 // y = oy·SH - PH + ky·DH, x = ox·SW - PW + kx·DW — skipping positions in the padding (padding
 // acts as -inf and never wins), and keeps the first largest value: a later equal value does
 // not replace it, so ties go to the first in window order, and a NaN wins and propagates, as in
@@ -24,14 +24,12 @@ override DH: u32;
 override DW: u32;
 
 struct Params {
-  planes: u32,
   h: u32,
   w: u32,
   oh: u32,
   ow: u32,
   xOffset: u32,
   outOffset: u32,
-  rowStride: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -43,14 +41,13 @@ fn isNan(v: f32) -> bool {
   return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.rowStride;
-  if (i >= params.planes * params.oh * params.ow) { return; }
-  let r = i / params.ow;
-  let ox = i - r * params.ow;
-  let p = r / params.oh;
-  let oy = r - p * params.oh;
+  let ox = gid.x;
+  let oy = gid.y;
+  let p = gid.z;
+  if (ox >= params.ow || oy >= params.oh) { return; }
+  let i = (p * params.oh + oy) * params.ow + ox;
   let plane = params.xOffset + p * params.h * params.w;
   let y0 = i32(oy * SH) - i32(PH);
   let x0 = i32(ox * SW) - i32(PW);

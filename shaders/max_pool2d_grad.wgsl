@@ -2,7 +2,7 @@
 // g[p, oy, ox] over the windows (oy, ox) whose max (indices[p, oy, ox], from max_pool2d.wgsl)
 // is the input position y·w + x.
 //
-// One thread per input element (planes × h × w, 2-D grid of 64-wide workgroups). Rather than
+// One thread per input element (x, y, plane), a 3-D grid of 8×8 workgroups. Rather than
 // each output scattering into its argmax (which needs atomics and sums in a racy order), input
 // (y, x) visits the windows that contain it — outputs oy with y = oy·SH - PH + ky·DH for some
 // tap ky < KH, found as a range (function `windows`), likewise along x — and compares each
@@ -23,7 +23,6 @@ override DH: u32;
 override DW: u32;
 
 struct Params {
-  planes: u32,
   h: u32,
   w: u32,
   oh: u32,
@@ -31,7 +30,6 @@ struct Params {
   gOffset: u32,
   indicesOffset: u32,
   outOffset: u32,
-  rowStride: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -51,14 +49,13 @@ fn windows(c: u32, taps: u32, s: u32, pad: u32, dil: u32, count: u32) -> vec2i {
   return vec2i(first, min(hi / i32(s), i32(count) - 1));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.rowStride;
-  if (i >= params.planes * params.h * params.w) { return; }
-  let r = i / params.w;
-  let xx = i - r * params.w;
-  let p = r / params.h;
-  let y = r - p * params.h;
+  let xx = gid.x;
+  let y = gid.y;
+  let p = gid.z;
+  if (xx >= params.w || y >= params.h) { return; }
+  let i = (p * params.h + y) * params.w + xx;
   let me = i32(y * params.w + xx);
   let base = p * params.oh * params.ow;
   let ry = windows(y, KH, SH, PH, DH, params.oh);

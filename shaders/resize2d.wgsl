@@ -14,10 +14,10 @@
 // output that samples it. Candidates along a dim come from inverting src(o) with a margin of
 // one output on each side; each is confirmed with `taps` itself, so the weights are exactly
 // the forward's. Fixed visiting order: the same bits on every run, no atomics.
-// Threads are numbered i = gid.x + gid.y · rowStride (2-D grid of 64-wide workgroups).
+// Threads form a 3-D grid of 8×8 workgroups: thread (x, y, plane) — no index arithmetic,
+// whose integer divisions would cost more than the pooling itself on CPU adapters.
 
 struct Params {
-  planes: u32,
   h: u32,
   w: u32,
   oh: u32,
@@ -28,7 +28,6 @@ struct Params {
   scaleW: f32,
   inOffset: u32,
   outOffset: u32,
-  rowStride: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -82,14 +81,13 @@ fn candidates(c: u32, n: u32, count: u32, scale: f32) -> vec2i {
   return vec2i(max(lo, 0), min(hi, last));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(8, 8)
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.rowStride;
-  if (i >= params.planes * params.oh * params.ow) { return; }
-  let r = i / params.ow;
-  let ox = i - r * params.ow;
-  let p = r / params.oh;
-  let oy = r - p * params.oh;
+  let ox = gid.x;
+  let oy = gid.y;
+  let p = gid.z;
+  if (ox >= params.ow || oy >= params.oh) { return; }
+  let i = (p * params.oh + oy) * params.ow + ox;
   let ty = taps(oy, params.h, params.oh, params.scaleH);
   let tx = taps(ox, params.w, params.ow, params.scaleW);
   let plane = params.inOffset + p * params.h * params.w;
@@ -100,14 +98,13 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
   out[params.outOffset + i] = ty.w0 * top + ty.w1 * bottom;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(8, 8)
 fn backward(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.rowStride;
-  if (i >= params.planes * params.h * params.w) { return; }
-  let r = i / params.w;
-  let x = i - r * params.w;
-  let p = r / params.h;
-  let y = r - p * params.h;
+  let x = gid.x;
+  let y = gid.y;
+  let p = gid.z;
+  if (x >= params.w || y >= params.h) { return; }
+  let i = (p * params.h + y) * params.w + x;
   let cy = candidates(y, params.h, params.oh, params.scaleH);
   let cx = candidates(x, params.w, params.ow, params.scaleW);
   let base = params.inOffset + p * params.oh * params.ow;

@@ -7,7 +7,7 @@ import gramWgsl from "../../../../../shaders/gram.wgsl";
 import resizeWgsl from "../../../../../shaders/resize2d.wgsl";
 import { sizeOf } from "../../shape.ts";
 import type { CnnRoutines } from "../cnn-routines.ts";
-import { planeChunks } from "./cnn-split.ts";
+import { planeChunks, planeGrid } from "./cnn-split.ts";
 import { exprLabel, exprShader, grid, inBytes, type Launch, type Planner } from "./launch.ts";
 
 type ImagePlanners = {
@@ -49,17 +49,22 @@ function resizePlan(
   const inPlane = a.h * a.w;
   const outPlane = a.oh * a.ow;
   const [writes, reads] = grad ? [inPlane, outPlane] : [outPlane, inPlane];
-  const chunks = planeChunks(kernel, a.planes, [a.out, input], [writes, reads], maxBinding);
+  const chunks = planeChunks(
+    kernel,
+    a.planes,
+    [a.out, input],
+    [writes, reads],
+    maxBinding,
+    maxPerDim,
+  );
+  const [gw, gh] = grad ? [a.w, a.h] : [a.ow, a.oh];
   return chunks.map((c): Launch => {
-    const n = c.count * writes;
-    const g = grid(n, maxPerDim);
     return {
       kernel,
       source: resizeWgsl,
       entry: grad ? "backward" : "forward",
       constants: {},
       params: {
-        planes: c.count,
         h: a.h,
         w: a.w,
         oh: a.oh,
@@ -70,11 +75,10 @@ function resizePlan(
         scaleW: scale(a.w, a.ow),
         outOffset: c.offsets[0],
         inOffset: c.offsets[1],
-        rowStride: g.rowStride,
       },
       storages: [a.out.storage, input.storage],
       ranges: c.ranges,
-      workgroups: g.workgroups,
+      workgroups: planeGrid(gw, gh, c.count),
       bytes: 4 * c.count * (inPlane + outPlane),
       flops: 3 * c.count * outPlane * (bilinear ? 4 : 1),
     };

@@ -1,13 +1,13 @@
 // Dispatch plans for pooling: max (values or argmax indices) and its gathered gradient, and
 // average pooling (fixed or adaptive windows) with its gradient. One thread per element of the
-// written tensor; big tensors are split between planes (cnn-split.ts).
+// written tensor on a 3-D grid (x, y, plane); big tensors are split between planes (cnn-split.ts).
 
 import avgPoolWgsl from "../../../../../shaders/avg_pool2d.wgsl";
 import maxPoolWgsl from "../../../../../shaders/max_pool2d.wgsl";
 import maxPoolGradWgsl from "../../../../../shaders/max_pool2d_grad.wgsl";
 import type { AvgWindow, CnnRoutines, Planes, Window } from "../cnn-routines.ts";
-import { planeChunks } from "./cnn-split.ts";
-import { grid, type Launch, type Planner } from "./launch.ts";
+import { planeChunks, planeGrid } from "./cnn-split.ts";
+import type { Launch, Planner } from "./launch.ts";
 import type { ParamValues } from "./params.ts";
 import { fillTemplate } from "./template.ts";
 
@@ -40,7 +40,7 @@ function avgSetup(win: AvgWindow): { constants: Record<string, number>; params: 
   };
 }
 
-const sizes = (a: Planes) => ({ planes: a.planes, h: a.h, w: a.w, oh: a.oh, ow: a.ow });
+const sizes = (a: Planes) => ({ h: a.h, w: a.w, oh: a.oh, ow: a.ow });
 
 export const poolPlanners: PoolPlanners = {
   maxPool2d: (a, maxPerDim, ctx) => {
@@ -55,10 +55,10 @@ export const poolPlanners: PoolPlanners = {
       [a.out, a.x],
       [outPlane, inPlane],
       ctx.limits.maxStorageBufferBindingSize,
+      maxPerDim,
     );
     return chunks.map((c): Launch => {
       const n = c.count * outPlane;
-      const g = grid(n, maxPerDim);
       return {
         kernel,
         source,
@@ -66,14 +66,12 @@ export const poolPlanners: PoolPlanners = {
         constants: windowConstants(a),
         params: {
           ...sizes(a),
-          planes: c.count,
           outOffset: c.offsets[0],
           xOffset: c.offsets[1],
-          rowStride: g.rowStride,
         },
         storages: [a.out.storage, a.x.storage],
         ranges: c.ranges,
-        workgroups: g.workgroups,
+        workgroups: planeGrid(a.ow, a.oh, c.count),
         bytes: 4 * c.count * (inPlane + outPlane),
         flops: n * a.kernel[0] * a.kernel[1],
       };
@@ -89,10 +87,10 @@ export const poolPlanners: PoolPlanners = {
       [a.out, a.g, a.indices],
       [inPlane, outPlane, outPlane],
       ctx.limits.maxStorageBufferBindingSize,
+      maxPerDim,
     );
     return chunks.map((c): Launch => {
       const n = c.count * inPlane;
-      const g = grid(n, maxPerDim);
       return {
         kernel: "maxPool2dGrad",
         source: maxPoolGradWgsl,
@@ -100,15 +98,13 @@ export const poolPlanners: PoolPlanners = {
         constants: windowConstants(a),
         params: {
           ...sizes(a),
-          planes: c.count,
           outOffset: c.offsets[0],
           gOffset: c.offsets[1],
           indicesOffset: c.offsets[2],
-          rowStride: g.rowStride,
         },
         storages: [a.out.storage, a.g.storage, a.indices.storage],
         ranges: c.ranges,
-        workgroups: g.workgroups,
+        workgroups: planeGrid(a.w, a.h, c.count),
         bytes: 4 * c.count * (inPlane + 2 * outPlane),
         flops: n * a.kernel[0] * a.kernel[1],
       };
@@ -135,7 +131,15 @@ function avgPlan(
   const outPlane = a.oh * a.ow;
   // forward reads x (h × w) and writes oh × ow; backward reads g (oh × ow) and writes h × w
   const [writes, reads] = entry === "forward" ? [outPlane, inPlane] : [inPlane, outPlane];
-  const chunks = planeChunks(kernel, a.planes, [a.out, input], [writes, reads], maxBinding);
+  const chunks = planeChunks(
+    kernel,
+    a.planes,
+    [a.out, input],
+    [writes, reads],
+    maxBinding,
+    maxPerDim,
+  );
+  const [gw, gh] = entry === "forward" ? [a.ow, a.oh] : [a.w, a.h];
   // Work per written element: the window (forward), or the windows around it (backward).
   const area =
     a.window.kind === "adaptive"
@@ -144,7 +148,6 @@ function avgPlan(
   const setup = avgSetup(a.window);
   return chunks.map((c): Launch => {
     const n = c.count * writes;
-    const g = grid(n, maxPerDim);
     return {
       kernel,
       source: avgPoolWgsl,
@@ -153,14 +156,12 @@ function avgPlan(
       params: {
         ...sizes(a),
         ...setup.params,
-        planes: c.count,
         outOffset: c.offsets[0],
         inOffset: c.offsets[1],
-        rowStride: g.rowStride,
       },
       storages: [a.out.storage, input.storage],
       ranges: c.ranges,
-      workgroups: g.workgroups,
+      workgroups: planeGrid(gw, gh, c.count),
       bytes: 4 * c.count * (inPlane + outPlane),
       flops: n * area,
     };

@@ -7,6 +7,11 @@ import { DeviceError, fmtBytes } from "../../errors.ts";
 import type { Region } from "../backend.ts";
 import { BIND_ALIGN, type BindRange } from "./launch.ts";
 
+/** Workgroups of 8×8 threads over a w × h plane, one grid layer per plane. */
+export function planeGrid(w: number, h: number, planes: number): [number, number, number] {
+  return [Math.ceil(w / 8), Math.ceil(h / 8), planes];
+}
+
 export interface PlaneChunk {
   /** First plane and number of planes of this launch. */
   first: number;
@@ -17,7 +22,8 @@ export interface PlaneChunk {
 }
 
 /**
- * Chunks of `planes` planes such that every buffer's share fits one binding.
+ * Chunks of `planes` planes such that every buffer's share fits one binding, and at most
+ * `maxPlanes` planes (the grid's z limit) go to one launch.
  * @param regions  where plane 0 of each buffer starts
  * @param perPlane elements one plane occupies in each buffer
  */
@@ -27,10 +33,12 @@ export function planeChunks(
   regions: readonly Region[],
   perPlane: readonly number[],
   maxBindingBytes: number,
+  maxPlanes: number,
 ): PlaneChunk[] {
   const maxElems = Math.floor(maxBindingBytes / 4);
   // An aligned range may start up to BIND_ALIGN - 1 elements before the first plane.
   const fit = Math.min(
+    maxPlanes,
     ...perPlane.map((n) => Math.floor((maxElems - (BIND_ALIGN - 1)) / Math.max(1, n))),
   );
   if (fit < 1) {
