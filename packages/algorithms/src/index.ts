@@ -58,6 +58,8 @@ export {
   vizSettings,
 } from "./featureviz/visualize.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
+export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
+export { VGG_DREAM_LAYERS, vggDreamModel } from "./models/vgg.ts";
 export {
   actualPositions,
   layerObjective,

@@ -1,0 +1,175 @@
+// `sheep viz --layer NAME --channels RANGE --out FILE`: feature visualisation — a grid of what
+// each channel responds to, one neuron, a whole layer, a class, or the recipe's ablation — as
+// a thin shell over @sheep/algorithms. Ctrl-C keeps the images as they are.
+
+import {
+  ablation,
+  channelGrid,
+  type GridOptions,
+  type GridProgress,
+  type GridResult,
+  loadDreamModel,
+  type ModelName,
+  type ObjectiveTerm,
+  parseChannels,
+  parseClassMixture,
+  renderBatch,
+  type VizRecipe,
+  vizSettings,
+  writeImageTensor,
+} from "@sheep/algorithms/node";
+import { init } from "@sheep/tensor";
+import { type Command, num, UsageError } from "../args.ts";
+import { ProgressBar } from "../progress.ts";
+import { interruptible } from "./dream.ts";
+
+const USAGE = `sheep viz --layer NAME --out FILE [flags]
+
+  --layer NAME               the layer (e.g. block5_conv3, or layer3.2 for the face network)
+  --channels RANGE           channels to render as a grid, e.g. 0-15 or 0-7,12 (default 0-15)
+  --target channel|neuron|layer   each channel's mean, its centre neuron, or the whole layer
+  --class NAME|INDEX         maximise a class logit instead (VGG with its classifier)
+  --ablation                 the first channel naive, then with each trick of the robust recipe
+  --recipe naive|robust      naive pixels + gradient ascent, or Fourier + decorrelated colour +
+                             transformations + Adam (default robust)
+  --size N                   image side (default 128)   --steps N   (naive 20, robust 512)
+  --lr X                     learning rate (robust: Adam 0.05; naive: 1/255 per step)
+  --batch N                  channels optimised together (default 8)
+  --columns N                grid columns (default ⌈√count⌉)
+  --labels                   channel numbers under the cells
+  --seed N                   random seed (default 0)
+  --model face|vgg16|vgg19   the network (default: vgg16 if pulled, else face)
+  --weights FILE             a safetensors weights file`;
+
+type Values = Record<string, unknown>;
+
+function gridOptions(v: Values): GridOptions {
+  const recipe = v.recipe as VizRecipe | undefined;
+  if (recipe !== undefined && recipe !== "naive" && recipe !== "robust") {
+    throw new UsageError(`--recipe must be naive or robust, got "${recipe}"`);
+  }
+  return {
+    recipe,
+    size: num(v.size, "size", { int: true, min: 8 }),
+    steps: num(v.steps, "steps", { int: true, min: 1 }),
+    lr: num(v.lr, "lr", { min: 0 }),
+    seed: num(v.seed, "seed", { int: true, min: 0 }),
+    batch: num(v.batch, "batch", { int: true, min: 1 }),
+    columns: num(v.columns, "columns", { int: true, min: 1 }),
+    labels: v.labels ? true : undefined,
+  };
+}
+
+async function run(v: Values, positionals: string[]): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const out = v.out as string | undefined;
+  if (!out) throw new UsageError("needs --out FILE");
+  if (!/\.(png|jpe?g)$/i.test(out))
+    throw new UsageError(`--out must end in .png or .jpg, got "${out}"`);
+  const layer = v.layer as string | undefined;
+  const cls = v.class as string | undefined;
+  if (!layer && !cls) throw new UsageError("needs --layer NAME (or --class NAME)");
+  const target = (v.target as string | undefined) ?? "channel";
+  if (!["channel", "neuron", "layer"].includes(target)) {
+    throw new UsageError(`--target must be channel, neuron or layer, got "${target}"`);
+  }
+  let channels: number[];
+  try {
+    channels = parseChannels((v.channels as string | undefined) ?? "0-15");
+  } catch (e) {
+    throw new UsageError(`--channels: ${(e as Error).message}`);
+  }
+  const options = gridOptions(v);
+  const model = v.model as ModelName | undefined;
+  if (model !== undefined && !["face", "vgg16", "vgg19"].includes(model)) {
+    throw new UsageError(`--model must be face, vgg16 or vgg19, got "${model}"`);
+  }
+
+  await init();
+  const taps = cls ? ["logits"] : [layer!];
+  const loaded = await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
+  if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
+  const m = loaded.model;
+  const single: ObjectiveTerm | null = cls
+    ? parseClassMixture(cls, m.classes)[0]
+    : target === "layer"
+      ? { kind: "layer", layer: layer! }
+      : null;
+  const perChannel = (channel: number): ObjectiveTerm => ({
+    kind: "channel",
+    layer: layer!,
+    channel,
+    neuron: target === "neuron",
+  });
+  const { signal, done } = interruptible("optimising");
+  let bar: ProgressBar | null = null;
+  const onProgress = (p: GridProgress) => {
+    bar ??= new ProgressBar(`viz (${m.name})`, p.total);
+    const batch =
+      p.batches > 1 ? `${v.ablation ? "stage" : "batch"} ${p.batch + 1}/${p.batches} · ` : "";
+    bar.update(
+      p.done,
+      `${batch}step ${p.step}/${p.steps} · objective ${p.objective.toFixed(3)}`,
+      p.total,
+    );
+  };
+  try {
+    let result: GridResult;
+    if (v.ablation)
+      result = await ablation(m, single ?? perChannel(channels[0]), options, onProgress, signal);
+    else if (single) {
+      const s = vizSettings(options);
+      const image = await renderBatch(
+        m,
+        [single],
+        s,
+        (p) => onProgress({ ...p, batch: 0, batches: 1, done: p.step, total: s.steps }),
+        signal,
+      );
+      result = { image, cells: [], rows: 1, columns: 1 };
+    } else
+      result = await channelGrid(
+        m,
+        layer!,
+        channels,
+        { ...options, neuron: target === "neuron" },
+        onProgress,
+        signal,
+      );
+    await writeImageTensor(out, result.image);
+  } finally {
+    done();
+    (bar as ProgressBar | null)?.finish();
+  }
+  if (signal.aborted) {
+    process.stderr.write(`sheep: interrupted; wrote the images as they were to ${out}\n`);
+    return 130;
+  }
+  process.stderr.write(`sheep: wrote ${out}\n`);
+  return 0;
+}
+
+export const vizCommand: Command = {
+  name: "viz",
+  summary: "feature visualisation: channel grids, neurons, layers, classes, the ablation",
+  usage: USAGE,
+  options: {
+    out: { type: "string", short: "o" },
+    layer: { type: "string" },
+    channels: { type: "string" },
+    target: { type: "string" },
+    class: { type: "string" },
+    ablation: { type: "boolean" },
+    recipe: { type: "string" },
+    size: { type: "string" },
+    steps: { type: "string" },
+    lr: { type: "string" },
+    batch: { type: "string" },
+    columns: { type: "string" },
+    labels: { type: "boolean" },
+    seed: { type: "string" },
+    model: { type: "string" },
+    weights: { type: "string" },
+  },
+  run: (v, positionals) => run(v, positionals),
+};
