@@ -14,6 +14,10 @@
 // window containing it. Candidate outputs along a dim are the few o with start(o) ≤ c < end(o),
 // found from the inverse formulas and then confirmed with the window function itself; they are
 // visited in a fixed order, so the result has the same bits on every run (no atomics).
+// `cells` (fixed windows that do not overlap, K ≤ S on both dims, e.g. 2×2 stride 2): each
+// input lies in at most one window, so the plane is cut into disjoint cells, one per output —
+// rows [oy·SH - PH, (oy+1)·SH - PH), the first from row 0, the last to row h, likewise columns —
+// and output (ox, oy)'s thread writes its cell: g / divisor inside the window, 0 around it.
 // Threads form a 3-D grid of 8×8 workgroups: thread (x, y, plane) — no index arithmetic,
 // whose integer divisions would cost more than the pooling itself on CPU adapters.
 // Big tensors run as several launches over ranges of planes (the offsets).
@@ -112,4 +116,32 @@ fn backward(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   out[params.outOffset + i] = acc;
+}
+
+/** Output o's cell [start, end) along a dim of n inputs and `count` outputs. */
+fn cell(o: u32, n: u32, count: u32, s: u32, pad: u32) -> vec2i {
+  let start = select(max(i32(o * s) - i32(pad), 0), 0, o == 0u);
+  let end = select(min(i32((o + 1u) * s) - i32(pad), i32(n)), i32(n), o + 1u == count);
+  return vec2i(start, end);
+}
+
+@compute @workgroup_size(8, 8)
+fn cells(@builtin(global_invocation_id) gid: vec3u) {
+  let ox = gid.x;
+  let oy = gid.y;
+  let p = gid.z;
+  if (ox >= params.ow || oy >= params.oh) { return; }
+  let ry = span(oy, params.h, params.oh, KH, SH, PH);
+  let rx = span(ox, params.w, params.ow, KW, SW, PW);
+  let share = src[params.inOffset + (p * params.oh + oy) * params.ow + ox] / divisor(ry, rx);
+  let cy = cell(oy, params.h, params.oh, SH, PH);
+  let cx = cell(ox, params.w, params.ow, SW, PW);
+  let plane = params.outOffset + p * params.h * params.w;
+  for (var y = cy.x; y < cy.y; y++) {
+    let rowIn = y >= ry.x && y < ry.y;
+    for (var x = cx.x; x < cx.y; x++) {
+      let inside = rowIn && x >= rx.x && x < rx.y;
+      out[plane + u32(y) * params.w + u32(x)] = select(0.0, share, inside);
+    }
+  }
 }

@@ -38,6 +38,10 @@ const MAX: [number[], MaxPoolAttrs, string][] = [
     "ceil drops a window starting in the padding",
   ],
   [[2, 4, 33, 35], maxWin([3, 3], [2, 2], [0, 0], [1, 1]), "many workgroups"],
+  // windows that cannot overlap take the gradient kernel's `cells` path
+  [[1, 2, 10, 11], maxWin([3, 3], [3, 3], [0, 0], [1, 1]), "3×3 stride 3: cells, leftover rows"],
+  [[2, 1, 9, 10], maxWin([2, 2], [3, 3], [1, 1], [1, 1]), "2×2 stride 3 pad 1: cells with gaps"],
+  [[1, 2, 8, 7], maxWin([2, 2], [3, 2], [0, 0], [2, 1], true), "dilated, disjoint, ceil"],
 ];
 
 const pooled = (x: number[], a: MaxPoolAttrs) => [
@@ -76,6 +80,13 @@ const AVG: [number[], AvgPoolAttrs, string][] = [
   [[2, 1, 6, 6], avgWin([2, 3], [2, 1], [1, 0], false, true, 5), "divisor override"],
   [[1, 2, 5, 5], avgWin([2, 2], [2, 2], [1, 1], true, true), "ceil drops a window"],
   [[1, 3, 13, 17], avgWin([2, 2], [2, 2], [0, 0], false, true), "2×2 stride 2"],
+  // windows that cannot overlap take the gradient kernel's `cells` path
+  [
+    [2, 1, 9, 10],
+    avgWin([2, 2], [3, 3], [1, 1], false, false),
+    "2×2 stride 3 pad 1: cells with gaps",
+  ],
+  [[1, 2, 5, 7], avgWin([2, 2], [2, 2], [0, 0], true, true), "2×2 stride 2 ceil: clipped cells"],
 ];
 const avgAsMax = (a: AvgPoolAttrs) => ({ ...a, dilation: [1, 1] });
 

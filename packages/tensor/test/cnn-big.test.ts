@@ -45,6 +45,8 @@ const cases: [string, (x: Tensor) => Tensor, number?][] = [
     "maxPool2d 2×2 dilation 2 ceil",
     (x) => maxPool2d(x, { kernelSize: 2, dilation: 2, ceilMode: true }),
   ],
+  ["maxPool2d 2×2 stride 2 (disjoint cells)", (x) => maxPool2d(x, 2)],
+  ["avgPool2d 2×2 stride 2 (disjoint cells)", (x) => avgPool2d(x, 2)],
   ["avgPool2d 3×3 stride 1", (x) => avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1 })],
   ["adaptiveAvgPool2d 7×7", (x) => adaptiveAvgPool2d(x, 7)],
   // float32 source coordinates near 60 carry ~4e-6 of rounding into the weights

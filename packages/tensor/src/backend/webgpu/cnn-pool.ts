@@ -79,6 +79,9 @@ export const poolPlanners: PoolPlanners = {
   },
 
   maxPool2dGrad: (a, maxPerDim, ctx) => {
+    // Windows that cannot overlap (span ≤ stride on both dims) own disjoint cells of the input.
+    const disjoint = [0, 1].every((d) => (a.kernel[d] - 1) * a.dilation[d] + 1 <= a.stride[d]);
+    const entry = disjoint ? "cells" : "gather";
     const inPlane = a.h * a.w;
     const outPlane = a.oh * a.ow;
     const chunks = planeChunks(
@@ -92,9 +95,9 @@ export const poolPlanners: PoolPlanners = {
     return chunks.map((c): Launch => {
       const n = c.count * inPlane;
       return {
-        kernel: "maxPool2dGrad",
+        kernel: `maxPool2dGrad.${entry}`,
         source: maxPoolGradWgsl,
-        entry: "main",
+        entry,
         constants: windowConstants(a),
         params: {
           ...sizes(a),
@@ -104,7 +107,8 @@ export const poolPlanners: PoolPlanners = {
         },
         storages: [a.out.storage, a.g.storage, a.indices.storage],
         ranges: c.ranges,
-        workgroups: planeGrid(a.w, a.h, c.count),
+        workgroups:
+          entry === "cells" ? planeGrid(a.ow, a.oh, c.count) : planeGrid(a.w, a.h, c.count),
         bytes: 4 * c.count * (inPlane + 2 * outPlane),
         flops: n * a.kernel[0] * a.kernel[1],
       };
@@ -120,17 +124,20 @@ export const poolPlanners: PoolPlanners = {
 function avgPlan(
   a: CnnRoutines["avgPool2d" | "avgPool2dGrad"],
   input: CnnRoutines["avgPool2d"]["x"],
-  entry: "forward" | "backward",
+  pass: "forward" | "backward",
   maxPerDim: number,
   maxBinding: number,
 ): Launch[] {
-  const adaptive = a.window.kind === "adaptive";
-  const name = adaptive ? "adaptiveAvgPool2d" : "avgPool2d";
-  const kernel = `${name}${entry === "backward" ? "Grad" : ""}`;
+  const win = a.window;
+  // Fixed windows that cannot overlap own disjoint cells of the input (see the shader).
+  const disjoint = win.kind === "fixed" && [0, 1].every((d) => win.kernel[d] <= win.stride[d]);
+  const entry = pass === "backward" && disjoint ? "cells" : pass;
+  const name = win.kind === "adaptive" ? "adaptiveAvgPool2d" : "avgPool2d";
+  const kernel = `${name}${pass === "backward" ? "Grad" : ""}${entry === "cells" ? ".cells" : ""}`;
   const inPlane = a.h * a.w;
   const outPlane = a.oh * a.ow;
   // forward reads x (h × w) and writes oh × ow; backward reads g (oh × ow) and writes h × w
-  const [writes, reads] = entry === "forward" ? [outPlane, inPlane] : [inPlane, outPlane];
+  const [writes, reads] = pass === "forward" ? [outPlane, inPlane] : [inPlane, outPlane];
   const chunks = planeChunks(
     kernel,
     a.planes,
@@ -139,31 +146,26 @@ function avgPlan(
     maxBinding,
     maxPerDim,
   );
-  const [gw, gh] = entry === "forward" ? [a.ow, a.oh] : [a.w, a.h];
   // Work per written element: the window (forward), or the windows around it (backward).
   const area =
-    a.window.kind === "adaptive"
+    win.kind === "adaptive"
       ? Math.ceil(a.h / a.oh + 1) * Math.ceil(a.w / a.ow + 1)
-      : a.window.kernel[0] * a.window.kernel[1];
-  const setup = avgSetup(a.window);
-  return chunks.map((c): Launch => {
-    const n = c.count * writes;
-    return {
+      : win.kernel[0] * win.kernel[1];
+  const setup = avgSetup(win);
+  return chunks.map(
+    (c): Launch => ({
       kernel,
       source: avgPoolWgsl,
       entry,
       constants: setup.constants,
-      params: {
-        ...sizes(a),
-        ...setup.params,
-        outOffset: c.offsets[0],
-        inOffset: c.offsets[1],
-      },
+      params: { ...sizes(a), ...setup.params, outOffset: c.offsets[0], inOffset: c.offsets[1] },
       storages: [a.out.storage, input.storage],
       ranges: c.ranges,
-      workgroups: planeGrid(gw, gh, c.count),
+      // a thread per input element for the gather, per output for forward and cells
+      workgroups:
+        entry === "backward" ? planeGrid(a.w, a.h, c.count) : planeGrid(a.ow, a.oh, c.count),
       bytes: 4 * c.count * (inPlane + outPlane),
-      flops: n * area,
-    };
-  });
+      flops: c.count * writes * area,
+    }),
+  );
 }
