@@ -9,14 +9,15 @@
 //   once here, so the convolution's inner loop has no branches. With `masked`, a source value
 //   counts as zero where the same element of `mask` (a fused ReLU's output) is ≤ 0: the ReLU's
 //   backward happens here, in the same pass.
+// Thread mapping: packInput — global id x → column X, y → rows Y = 8·y … 8·y+7, z → the plane
+// (image · groups + g) · blocks + b; packWeights — x → row m, y → (g · blocks + b), every tap.
+// Several vec4s per thread: on CPU adapters each workgroup has a fixed cost worth amortising.
 // packWeights: dst[((g · blocks + b) · taps + tap) · rows + m] is a vec4 over 4 consecutive
 //   input channels of output channel m (zero for m ≥ outPerGroup or past the input channels).
 //   With `transposed`, the roles of the weight's two channel dims swap and the taps are
 //   flipped: the weights of conv2d's adjoint written as an ordinary convolution.
 
 struct Params {
-  count: u32,
-  rowStride: u32,
   channels: u32,
   groups: u32,
   blocks: u32,
@@ -42,60 +43,61 @@ struct Params {
 @group(0) @binding(2) var<storage, read> src: array<f32>;
 @group(0) @binding(3) var<storage, read> mask: array<f32>;
 
+const ROWS = 8u;
+
 @compute @workgroup_size(64)
 fn packInput(@builtin(global_invocation_id) gid: vec3u) {
   let P = params;
-  let e = gid.x + gid.y * P.rowStride;
-  if (e >= P.count) { return; }
-  let X = e % P.dstW;
-  let Y = (e / P.dstW) % P.dstH;
-  let plane = e / (P.dstW * P.dstH);
+  let X = gid.x;
+  let plane = gid.z;
+  if (X >= P.dstW) { return; }
   let b = plane % P.blocks;
   let ig = plane / P.blocks;
-  let t = i32(Y) - P.padTop;
   let u = i32(X) - P.padLeft;
-  let sy = u32(t) / P.stepH;
   let sx = u32(u) / P.stepW;
-  let inside = t >= 0 && u >= 0 && u32(t) % P.stepH == 0u && u32(u) % P.stepW == 0u &&
-    sy < P.srcH && sx < P.srcW;
-  var v = vec4f(0.0);
-  if (inside) {
-    let at = P.srcOffset + ((ig * P.channels + b * 4u) * P.srcH + sy) * P.srcW + sx;
-    let hw = P.srcH * P.srcW;
-    for (var i = 0u; i < 4u; i++) {
-      if (b * 4u + i < P.channels) {
-        let s = at + i * hw;
-        v[i] = src[s];
-        if (P.masked != 0u && !(mask[s - P.srcOffset + P.maskOffset] > 0.0)) { v[i] = 0.0; }
+  let column = u >= 0 && u32(u) % P.stepW == 0u && sx < P.srcW;
+  let hw = P.srcH * P.srcW;
+  for (var Y = gid.y * ROWS; Y < min(gid.y * ROWS + ROWS, P.dstH); Y++) {
+    let t = i32(Y) - P.padTop;
+    let sy = u32(t) / P.stepH;
+    var v = vec4f(0.0);
+    if (column && t >= 0 && u32(t) % P.stepH == 0u && sy < P.srcH) {
+      let at = P.srcOffset + ((ig * P.channels + b * 4u) * P.srcH + sy) * P.srcW + sx;
+      for (var i = 0u; i < 4u; i++) {
+        if (b * 4u + i < P.channels) {
+          let s = at + i * hw;
+          v[i] = src[s];
+          if (P.masked != 0u && !(mask[s - P.srcOffset + P.maskOffset] > 0.0)) { v[i] = 0.0; }
+        }
       }
     }
+    dst[(plane * P.dstH + Y) * P.dstW + X] = v;
   }
-  dst[e] = v;
 }
 
 @compute @workgroup_size(64)
 fn packWeights(@builtin(global_invocation_id) gid: vec3u) {
   let P = params;
-  let e = gid.x + gid.y * P.rowStride;
-  if (e >= P.count) { return; }
-  let m = e % P.rows;
-  let tap = (e / P.rows) % P.taps;
-  let b = (e / (P.rows * P.taps)) % P.blocks;
-  let g = e / (P.rows * P.taps * P.blocks);
-  var v = vec4f(0.0);
-  if (m < P.outPerGroup) {
-    for (var i = 0u; i < 4u; i++) {
-      let k = b * 4u + i;
-      if (k >= P.channels) { break; }
-      if (P.transposed == 0u) {
-        // w[g·out + m, k, tap] with w as [groups · outPerGroup, channels, taps]
-        v[i] = src[P.srcOffset + ((g * P.outPerGroup + m) * P.channels + k) * P.taps + tap];
-      } else {
-        // w[g·channels + k, m, taps − 1 − tap] with w as [groups · channels, outPerGroup, taps]
-        let at = ((g * P.channels + k) * P.outPerGroup + m) * P.taps + (P.taps - 1u - tap);
-        v[i] = src[P.srcOffset + at];
+  let m = gid.x;
+  let b = gid.y % P.blocks;
+  let g = gid.y / P.blocks;
+  if (m >= P.rows) { return; }
+  for (var tap = 0u; tap < P.taps; tap++) {
+    var v = vec4f(0.0);
+    if (m < P.outPerGroup) {
+      for (var i = 0u; i < 4u; i++) {
+        let k = b * 4u + i;
+        if (k >= P.channels) { break; }
+        if (P.transposed == 0u) {
+          // w[g·out + m, k, tap] with w as [groups · outPerGroup, channels, taps]
+          v[i] = src[P.srcOffset + ((g * P.outPerGroup + m) * P.channels + k) * P.taps + tap];
+        } else {
+          // w[g·channels + k, m, taps − 1 − tap] with w as [groups · channels, outPerGroup, taps]
+          let at = ((g * P.channels + k) * P.outPerGroup + m) * P.taps + (P.taps - 1u - tap);
+          v[i] = src[P.srcOffset + at];
+        }
       }
     }
+    dst[(gid.y * P.taps + tap) * P.rows + m] = v;
   }
-  dst[e] = v;
 }

@@ -15,8 +15,10 @@
 // walk the same pixels in the same order, so the g values are the same for every thread: each
 // run of 8 lanes loads 8 pixels' g vec4 (one per lane) and `spread` gives every lane all 8 (see
 // conv2d.wgsl); each lane then loads its own x vec4 per pixel and does 16·TO multiply-adds.
-// partial[e · slices + slice] holds the slice's sum for gw element e (OIHW order), so the reduce
-// pass reads each element's slices contiguously.
+// Packed g rows are gW = outW rounded up to 8 wide, zero past outW, so every run is 8 pixels.
+// partial[partialOffset + e · slices + slice] holds the slice's sum for gw element e (OIHW
+// order), so the reduce pass reads each element's slices contiguously; with one slice and one
+// launch, `partial` is the weight gradient itself and there is no reduce pass.
 {{enable}}
 
 const TO = {{to}}u;
@@ -28,6 +30,7 @@ struct Params {
   inW: u32,
   outH: u32,
   outW: u32,
+  gW: u32,
   kH: u32,
   kW: u32,
   strideH: u32,
@@ -40,6 +43,7 @@ struct Params {
   rows: u32,
   rowsPerSlice: u32,
   slices: u32,
+  partialOffset: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -68,7 +72,7 @@ fn main(
   let ob0 = wid.y * TO;
   let group = wid.z % P.groups;
   let slice = wid.z / P.groups;
-  let gPlane = P.outH * P.outW;
+  let gPlane = P.outH * P.gW;
 
   var acc: array<array<vec4f, 4>, TO>;
   let r1 = min((slice + 1u) * P.rowsPerSlice, P.rows);
@@ -77,16 +81,16 @@ fn main(
     let oy = r % P.outH;
     let image = n * P.groups + group;
     let xRow = (image * P.blocks + cb) * P.inH * P.inW + oy * P.strideH * P.inW + shift;
-    let gRow = image * P.oblocks * gPlane + oy * P.outW;
+    let gRow = image * P.oblocks * gPlane + oy * P.gW;
     for (var ox0 = 0u; ox0 < P.outW; ox0 += 8u) {
       var gs: array<array<vec4f, 8>, TO>;
       for (var q = 0u; q < TO; q++) {
         gs[q] = spread(gRow + min(ob0 + q, P.oblocks - 1u) * gPlane + ox0, lane);
       }
-      // A constant trip count keeps gs in registers (a dynamic index would spill it to memory).
-      let n8 = min(8u, P.outW - ox0);
+      // All 8 pixels, always: g is zero past the row's end (its rows are padded to a multiple
+      // of 8), and a constant trip count keeps gs in registers, where a bound that depends on
+      // the row would make the loop divergent on CPU adapters (masked updates everywhere).
       for (var k = 0u; k < 8u; k++) {
-        if (k >= n8) { break; }
         let xv = x[xRow + (ox0 + k) * P.strideW];
         for (var q = 0u; q < TO; q++) {
           let gv = gs[q][k];
@@ -107,7 +111,7 @@ fn main(
         let o = (ob0 + q) * 4u + i;
         if (o < P.cout && c < P.cin) {
           let e = ((group * P.cout + o) * P.cin + c) * taps + tap;
-          partial[e * P.slices + slice] = acc[q][k][i];
+          partial[P.partialOffset + e * P.slices + slice] = acc[q][k][i];
         }
       }
     }

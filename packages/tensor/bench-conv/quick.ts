@@ -58,7 +58,7 @@ for (let r = 0; r < reps; r++) {
     flops = recs.reduce((s, r) => s + r.flops, 0);
   }
 }
-for (const cfg of cfgs) {
+for (const [i, cfg] of cfgs.entries()) {
   const t = times[i].sort((a, b) => a - b);
   const med = t[t.length >> 1];
   const ks = [...perKernel[i]].map(

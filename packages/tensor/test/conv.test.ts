@@ -131,38 +131,56 @@ describe("kernel variants against the oracle", () => {
     weightGradTuning.subgroups = true;
   });
 
+  // Both kernels: a plane of 182 pixels (lanes over pixels, conv2d.wgsl) and one of 30 pixels
+  // with 150 output channels (lanes over channels, conv2d_small.wgsl), each past its tiles.
+  const SHAPES = [
+    { x: [2, 6, 27, 25], w: [20, 3, 3, 3], opts: { stride: 2, padding: [1, 2, 0, 1], groups: 2 } },
+    { x: [1, 9, 5, 6], w: [150, 9, 3, 3], opts: { stride: 1, padding: [1, 1, 1, 1], groups: 1 } },
+  ] as const;
+
   async function check(setup: () => void) {
-    const shapes = { x: [2, 6, 13, 11], w: [10, 3, 3, 3], g: [2, 10, 7, 6] };
-    const opts = {
-      stride: 2,
-      padding: [1, 2, 0, 1] as [number, number, number, number],
-      groups: 2,
-    };
-    const make = (b: "webgpu" | "cpu") => ({
-      x: input(shapes.x, 4, b).requiresGrad_(),
-      w: input(shapes.w, 5, b).requiresGrad_(),
-      bias: input([10], 6, b).requiresGrad_(),
-    });
-    const loss = (v: ReturnType<typeof make>, b: "webgpu" | "cpu") => {
-      const out = conv2d(v.x, v.w, v.bias, { ...opts, activation: "relu" });
-      return sum(mul(out, input([...out.shape], 7, b)));
-    };
     setup();
-    const gpu = make("webgpu");
-    const cpu = make("cpu");
-    const [lg, lc] = [loss(gpu, "webgpu"), loss(cpu, "cpu")];
-    lg.backward();
-    lc.backward();
-    for (const k of ["x", "w", "bias"] as const) {
-      const r = closeness(await gpu[k].grad!.data(), await cpu[k].grad!.data64(), {
-        rtol: 1e-4,
-        atol: 1e-4,
+    for (const s of SHAPES) {
+      const o = s.w[0];
+      const make = (b: "webgpu" | "cpu") => ({
+        x: input([...s.x], 4, b).requiresGrad_(),
+        w: input([...s.w], 5, b).requiresGrad_(),
+        bias: input([o], 6, b).requiresGrad_(),
       });
-      expect(r.ok, `${k}: ${r.detail}`).toBe(true);
+      const loss = (v: ReturnType<typeof make>, b: "webgpu" | "cpu") => {
+        const opts = {
+          ...s.opts,
+          padding: [...s.opts.padding] as [number, number, number, number],
+        };
+        const out = conv2d(v.x, v.w, v.bias, { ...opts, activation: "relu" });
+        return sum(mul(out, input([...out.shape], 7, b)));
+      };
+      const gpu = make("webgpu");
+      const cpu = make("cpu");
+      const [lg, lc] = [loss(gpu, "webgpu"), loss(cpu, "cpu")];
+      lg.backward();
+      lc.backward();
+      for (const k of ["x", "w", "bias"] as const) {
+        const r = closeness(await gpu[k].grad!.data(), await cpu[k].grad!.data64(), {
+          rtol: 1e-4,
+          atol: 1e-4,
+        });
+        expect(r.ok, `${s.x} ${k}: ${r.detail}`).toBe(true);
+      }
+      const r = closeness([await lg.item()], [await lc.item()], { rtol: 1e-4, atol: 1e-3 });
+      expect(r.ok, r.detail).toBe(true);
     }
-    const r = closeness([await lg.item()], [await lc.item()], { rtol: 1e-4, atol: 1e-3 });
-    expect(r.ok, r.detail).toBe(true);
   }
+
+  test("both kernels, with subgroups", async () => {
+    await check(() => {});
+    const records = await engine.trace(() => [
+      conv2d(input([1, 3, 20, 20], 1), input([4, 3, 3, 3], 2)),
+      conv2d(input([1, 3, 8, 8], 1), input([4, 3, 3, 3], 2)),
+    ]);
+    expect(records.some((r) => /^conv2d \d/.test(r.kernel))).toBe(true);
+    expect(records.some((r) => r.kernel.startsWith("conv2d small"))).toBe(true);
+  });
 
   test("without subgroups (plain loads instead of broadcasts)", async () => {
     await check(() => {

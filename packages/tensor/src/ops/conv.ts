@@ -1,5 +1,5 @@
-// Convolutions: conv2d, convTranspose2d and conv2dWeightGrad (shaders/conv2d*.wgsl,
-// shaders/conv_transpose2d*.wgsl). The three are one linear map seen from three sides, so their
+// Convolutions: conv2d, convTranspose2d and conv2dWeightGrad (shaders/conv2d*.wgsl; the
+// transposed conv runs through conv2d.wgsl). The three are one linear map seen from three sides, so their
 // geometry is always stated in conv2d's direction: x is [N, C, H, W], the conv2d output y is
 // [N, O, Ho, Wo] and the weight w is [O, C/groups, kH, kW] (PyTorch's NCHW and OIHW).
 //   conv2d            (x, w) → y     y = x ⋆ w
@@ -10,29 +10,29 @@
 // `reluMask`) and read the gradient as zero where it is ≤ 0, in the same pass that packs it.
 
 import { detach } from "../autograd.ts";
-import type { ConvGeometry } from "../backend/conv-routines.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
 import { full } from "../fn/create.ts";
 import { gt, mul } from "../fn/elementwise.ts";
 import { sum } from "../fn/reduce.ts";
 import { reshape } from "../fn/shape.ts";
-import type { Shape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { apply } from "./apply.ts";
+import {
+  adjointGeom,
+  type ConvGeom,
+  checkChannels,
+  checkGeom,
+  checkInputs,
+  checkMask,
+  convSpatial,
+  convTransposeOutSize,
+  geometry,
+  geomOf,
+} from "./conv-geometry.ts";
 import type { Ctx, OpDef } from "./types.ts";
 
-/** Stride, padding, dilation and groups of a convolution, in conv2d's direction. */
-export interface ConvGeom {
-  stride: readonly [number, number];
-  /**
-   * [top, bottom, left, right]. Bottom and right may be negative inside the engine: a crop, which
-   * is how the adjoints express PyTorch's output_padding and conv2d's unused trailing rows.
-   */
-  padding: readonly [number, number, number, number];
-  dilation: readonly [number, number];
-  groups: number;
-}
+export type { ConvGeom } from "./conv-geometry.ts";
 
 export interface ConvAttrs {
   conv2d: ConvGeom & { relu: boolean };
@@ -41,123 +41,6 @@ export interface ConvAttrs {
   /** With reluMask the third input is a y-shaped mask for g. */
   conv2dWeightGrad: ConvGeom & { kernel: readonly [number, number]; reluMask?: boolean };
 }
-
-/** conv2d's output size along one dim: ⌊(n + pad − d·(k−1) − 1) / s⌋ + 1. */
-export const convOutSize = (n: number, k: number, s: number, d: number, pad: number) =>
-  Math.floor((n + pad - d * (k - 1) - 1) / s) + 1;
-
-/** convTranspose2d's output size along one dim: (n − 1)·s − pad + d·(k−1) + 1. */
-export const convTransposeOutSize = (n: number, k: number, s: number, d: number, pad: number) =>
-  (n - 1) * s - pad + d * (k - 1) + 1;
-
-function checkGeom(op: string, shapes: Shape[], a: ConvGeom) {
-  const ints = [...a.stride, ...a.dilation, ...a.padding, a.groups];
-  if (!ints.every(Number.isInteger)) throw new ShapeError(op, shapes, "geometry must be integers");
-  if (a.stride.some((s) => s < 1))
-    throw new ShapeError(op, shapes, `stride must be ≥ 1, got [${a.stride}]`);
-  if (a.dilation.some((d) => d < 1))
-    throw new ShapeError(op, shapes, `dilation must be ≥ 1, got [${a.dilation}]`);
-  if (a.padding[0] < 0 || a.padding[2] < 0)
-    throw new ShapeError(op, shapes, "top/left padding must be ≥ 0");
-  if (a.groups < 1) throw new ShapeError(op, shapes, `groups must be ≥ 1, got ${a.groups}`);
-}
-
-function checkInputs(op: string, ts: readonly Tensor[], ranks: number[]) {
-  const shapes = ts.map((t) => t.shape);
-  ts.forEach((t, i) => {
-    if (t.rank !== ranks[i]) {
-      throw new ShapeError(op, shapes, `input ${i} must have rank ${ranks[i]}, not ${t.rank}`);
-    }
-    if (t.dtype !== "float32") throw new ShapeError(op, shapes, "inputs must be float32");
-  });
-}
-
-/** Channels must split evenly into groups, and the weight must match them. */
-function checkChannels(
-  op: string,
-  shapes: Shape[],
-  c: number,
-  o: number,
-  wIn: number,
-  groups: number,
-) {
-  if (c % groups !== 0 || o % groups !== 0) {
-    throw new ShapeError(op, shapes, `groups (${groups}) must divide both ${c} and ${o} channels`);
-  }
-  if (wIn * groups !== c) {
-    throw new ShapeError(
-      op,
-      shapes,
-      `the weight expects ${wIn * groups} input channels (${wIn} per group × ${groups} groups), the input has ${c}`,
-    );
-  }
-}
-
-/** conv2d's output [Ho, Wo] for an input of [H, W], or a ShapeError when the kernel does not fit. */
-function convSpatial(
-  op: string,
-  shapes: Shape[],
-  a: ConvGeom,
-  h: number,
-  w: number,
-  kh: number,
-  kw: number,
-) {
-  const [t, b, l, r] = a.padding;
-  const [dh, dw] = a.dilation;
-  const spanH = dh * (kh - 1) + 1;
-  const spanW = dw * (kw - 1) + 1;
-  if (h + t + b < spanH || w + l + r < spanW) {
-    throw new ShapeError(
-      op,
-      shapes,
-      `the kernel (${spanH}×${spanW} with dilation) is larger than the padded input (${h + t + b}×${w + l + r})`,
-    );
-  }
-  return [convOutSize(h, kh, a.stride[0], dh, t + b), convOutSize(w, kw, a.stride[1], dw, l + r)];
-}
-
-/** Everything a routine needs, from x-side and y-side shapes and the kernel size. */
-export function geometry(a: ConvGeom, xs: Shape, ys: Shape, kh: number, kw: number): ConvGeometry {
-  return {
-    batch: xs[0],
-    groups: a.groups,
-    inC: xs[1],
-    inH: xs[2],
-    inW: xs[3],
-    outC: ys[1],
-    outH: ys[2],
-    outW: ys[3],
-    kH: kh,
-    kW: kw,
-    strideH: a.stride[0],
-    strideW: a.stride[1],
-    padTop: a.padding[0],
-    padLeft: a.padding[2],
-    dilationH: a.dilation[0],
-    dilationW: a.dilation[1],
-  };
-}
-
-/**
- * The geometry of conv2d's adjoint in x for an input of [H, W]: the same padding, less the rows
- * and columns conv2d never reached (so the transposed conv gives back exactly H × W).
- */
-export function adjointGeom(a: ConvGeom, xs: Shape, kh: number, kw: number): ConvGeom {
-  const [t, b, l, r] = a.padding;
-  const unused = (n: number, k: number, s: number, d: number, pad: number) =>
-    (n + pad - d * (k - 1) - 1) % s;
-  const remH = unused(xs[2], kh, a.stride[0], a.dilation[0], t + b);
-  const remW = unused(xs[3], kw, a.stride[1], a.dilation[1], l + r);
-  return { ...a, padding: [t, b - remH, l, r - remW] };
-}
-
-const geomOf = (a: ConvGeom): ConvGeom => ({
-  stride: a.stride,
-  padding: a.padding,
-  dilation: a.dilation,
-  groups: a.groups,
-});
 
 /**
  * The fused ReLU's mask for the adjoints: the forward output, detached (a mask has no gradient of
@@ -188,13 +71,6 @@ function biasGrad(g: Tensor, mask: Tensor | undefined): Tensor {
 const maskBack = (t: Tensor, mask: Tensor | undefined) => (mask ? mul(t, gt(mask, 0)) : t);
 
 const region = (t: Tensor | undefined) => (t ? engine.region(t) : null);
-
-/** A reluMask input must be there and have the shape of the gradient it masks. */
-function checkMask(op: string, shapes: Shape[], g: Tensor, mask: Tensor | undefined) {
-  if (!mask || mask.shape.join() !== g.shape.join()) {
-    throw new ShapeError(op, shapes, "reluMask needs a mask input shaped like the gradient");
-  }
-}
 
 /** convTranspose2d's mask input, when it has one. */
 const maskInput = (c: Ctx<ConvAttrs["convTranspose2d"]>) =>

@@ -5,15 +5,20 @@
 
 import convWgsl from "../../../../../shaders/conv2d.wgsl";
 import packWgsl from "../../../../../shaders/conv2d_pack.wgsl";
+import smallWgsl from "../../../../../shaders/conv2d_small.wgsl";
 import type { Region } from "../backend.ts";
 import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
-import { laneSlots, useSubgroups } from "./conv-lanes.ts";
+import { laneSlots, pixelSlots, useSubgroups } from "./conv-lanes.ts";
 import { imagesPerLaunch, window } from "./conv-split.ts";
-import { grid, type Launch, type PlanContext } from "./launch.ts";
+import type { Launch, PlanContext } from "./launch.ts";
 import { fillTemplate } from "./template.ts";
 
-/** Register block: pixels per thread (TP) and output channels per workgroup (TM, a multiple of 8). */
-export const forwardTuning = { tp: 4, tm: 16, subgroups: true };
+/**
+ * Register blocks. conv2d.wgsl: pixels per thread (tp) and output channels per workgroup (tm, a
+ * multiple of 8). Planes of at most `small` pixels take conv2d_small.wgsl instead: output channels
+ * per thread (to) and pixels per workgroup (8·tq).
+ */
+export const forwardTuning = { tp: 4, tm: 16, small: 128, to: 2, tq: 2, subgroups: true };
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
@@ -55,15 +60,13 @@ export function packInput(
   const win = window(src, first * perImage, images * perImage);
   // The mask has the source's layout; without one, a 1-element window of the source stands in.
   const maskWin = mask ? window(mask, first * perImage, images * perImage) : window(src, 0, 1);
-  const g = grid(count, maxPerDim);
+  const planes = images * p.groups * blocks;
   return {
     kernel: `${op}.packInput`,
     source: packWgsl,
     entry: "packInput",
     constants: {},
     params: {
-      count,
-      rowStride: g.rowStride,
       channels: p.channels,
       groups: p.groups,
       blocks,
@@ -85,10 +88,24 @@ export function packInput(
     },
     storages: [dst.storage, src.storage, (mask ?? src).storage],
     ranges: [null, win.range, maskWin.range],
-    workgroups: g.workgroups,
+    workgroups: grid3(op, [Math.ceil(p.dstW / 64), Math.ceil(p.dstH / 8), planes], maxPerDim),
     bytes: 4 * (images * perImage + 4 * count),
     flops: 0,
   };
+}
+
+/** A 3-D grid, checked against the device's per-dimension limit. */
+function grid3(
+  op: string,
+  g: [number, number, number],
+  maxPerDim: number,
+): [number, number, number] {
+  if (g.some((n) => n > maxPerDim)) {
+    throw new Error(
+      `${op}: a packing grid of ${g.join("×")} workgroups exceeds ${maxPerDim} per dimension`,
+    );
+  }
+  return g;
 }
 
 /** What the convolution kernel runs: a strided conv of a packed, padded input. */
@@ -179,15 +196,12 @@ function packWeights(c: Conv, w: Region, dst: Region, rows: number, maxPerDim: n
   const taps = c.kH * c.kW;
   const count = c.groups * blocks * taps * rows;
   const win = window(w, 0, c.groups * c.cin * c.cout * taps);
-  const g = grid(count, maxPerDim);
   return {
     kernel: `${c.name}.packWeights`,
     source: packWgsl,
     entry: "packWeights",
     constants: {},
     params: {
-      count,
-      rowStride: g.rowStride,
       channels: c.cin,
       groups: c.groups,
       blocks,
@@ -209,7 +223,7 @@ function packWeights(c: Conv, w: Region, dst: Region, rows: number, maxPerDim: n
     },
     storages: [dst.storage, w.storage],
     ranges: [null, win.range],
-    workgroups: g.workgroups,
+    workgroups: grid3(c.name, [Math.ceil(rows / 64), c.groups * blocks, 1], maxPerDim),
     bytes: 4 * 5 * count,
     flops: 0,
   };
@@ -224,6 +238,35 @@ interface ConvArgs {
   mask: Region | null;
 }
 
+/** Which kernel and tile a conv takes: lanes over pixels, or over channels for small planes. */
+function kernelFor(c: Conv, sg: boolean) {
+  const { tp, tm, to, tq } = forwardTuning;
+  const plane = c.outH * c.outW;
+  const tail = sg ? "" : " (no subgroups)";
+  if (plane <= forwardTuning.small) {
+    return {
+      label: `${c.name} small ${64 * to}×${8 * tq}${tail}`,
+      source: fillTemplate(smallWgsl, { to, tq, ...pixelSlots(sg) }, c.name),
+      rows: roundUp(c.cout, 64 * to),
+      workgroups: (n: number): [number, number, number] => [
+        Math.ceil(plane / (8 * tq)),
+        Math.ceil(c.cout / (64 * to)),
+        n * c.groups,
+      ],
+    };
+  }
+  return {
+    label: `${c.name} ${tm}×${64 * tp}${tail}`,
+    source: fillTemplate(convWgsl, { tp, tm, ...laneSlots(sg, "w") }, c.name),
+    rows: roundUp(c.cout, tm),
+    workgroups: (n: number): [number, number, number] => [
+      Math.ceil(plane / (64 * tp)),
+      Math.ceil(c.cout / tm),
+      n * c.groups,
+    ],
+  };
+}
+
 function plan(
   c: Conv,
   a: ConvArgs,
@@ -232,11 +275,11 @@ function plan(
   flops: number,
   bytes: number,
 ): Launch[] {
-  const { tp, tm } = forwardTuning;
   const sg = forwardTuning.subgroups && useSubgroups(ctx.info);
+  const k = kernelFor(c, sg);
   const blocks = Math.ceil(c.cin / 4);
   const taps = c.kH * c.kW;
-  const rows = roundUp(c.cout, tm);
+  const rows = k.rows;
   const plane = c.outH * c.outW;
   const outImage = c.groups * c.cout * plane;
   const wCount = c.groups * blocks * taps * rows;
@@ -253,15 +296,14 @@ function plan(
   );
   const xp: Region = { storage: ctx.scratch("float32", 4 * packedSize(c.src, images)), offset: 0 };
   const wp: Region = { storage: ctx.scratch("float32", 4 * wCount), offset: 0 };
-  const source = fillTemplate(convWgsl, { tp, tm, ...laneSlots(sg, "w") }, c.name);
   const launches = [packWeights(c, a.w, wp, rows, maxPerDim)];
   for (let n0 = 0; n0 < c.batch; n0 += images) {
     const n = Math.min(images, c.batch - n0);
     launches.push(packInput(c.name, a.x, c.src, xp, n0, n, maxPerDim, a.mask));
     const out = window(a.out, n0 * outImage, n * outImage);
     launches.push({
-      kernel: `${c.name} ${tm}×${64 * tp}${sg ? "" : " (no subgroups)"}`,
-      source,
+      kernel: k.label,
+      source: k.source,
       entry: "main",
       constants: {},
       params: {
@@ -287,7 +329,7 @@ function plan(
       },
       storages: [a.out.storage, xp.storage, wp.storage, (a.bias ?? a.w).storage],
       ranges: [out.range, null, null, a.bias ? null : window(a.w, 0, 1).range],
-      workgroups: [Math.ceil(plane / (64 * tp)), Math.ceil(c.cout / tm), n * c.groups],
+      workgroups: k.workgroups(n),
       bytes: (bytes * n) / c.batch,
       flops: (flops * n) / c.batch,
     });

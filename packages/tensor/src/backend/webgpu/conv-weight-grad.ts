@@ -13,6 +13,9 @@ import { imagesPerLaunch, window } from "./conv-split.ts";
 import { grid, type Launch, type PlanContext } from "./launch.ts";
 import { fillTemplate } from "./template.ts";
 
+/** Elements each thread of the reduce pass adds up (conv2d_weight_grad_reduce.wgsl's PER). */
+const REDUCE_PER = 16;
+
 /** Output-channel blocks per thread, target workgroups, and the memory partial sums may take. */
 export const weightGradTuning = { to: 4, workgroups: 128, partialFloats: 1 << 24, subgroups: true };
 
@@ -45,6 +48,7 @@ export function weightGradPlan(
     padLeft: G.padLeft,
     step: [1, 1],
   };
+  // g's rows padded with zeros to a multiple of 8 pixels: the kernel takes pixels 8 at a time.
   const gs: PackSource = {
     batch: G.batch,
     groups,
@@ -52,7 +56,7 @@ export function weightGradPlan(
     srcH: G.outH,
     srcW: G.outW,
     dstH: G.outH,
-    dstW: G.outW,
+    dstW: Math.ceil(G.outW / 8) * 8,
     padTop: 0,
     padLeft: 0,
     step: [1, 1],
@@ -83,16 +87,25 @@ export function weightGradPlan(
   const rowsPerSlice = Math.ceil(chunkRows / Math.max(1, maxSlices));
   const slices = Math.ceil(chunkRows / rowsPerSlice);
 
-  const xp: Region = { storage: ctx.scratch("float32", 4 * packedSize(xs, images)), offset: 0 };
+  // The padding pixels of a row read x past the row's end (times a zero g): spare vec4s at the
+  // end keep the last row's reads inside the buffer.
+  const spare = (gs.dstW - G.outW) * G.strideW;
+  const xp: Region = {
+    storage: ctx.scratch("float32", 4 * (packedSize(xs, images) + spare)),
+    offset: 0,
+  };
   // 8 spare vec4s: the spread of a row's last pixels may read past the end of g.
   const gp: Region = {
     storage: ctx.scratch("float32", 4 * (packedSize(gs, images) + 8)),
     offset: 0,
   };
-  const partial = ctx.scratch("float32", size * slices);
-  const source = fillTemplate(wgradWgsl, { to, ...laneSlots(sg, "g") }, "conv2dWeightGrad");
-  const r = grid(size, maxPerDim);
   const out = window(a.out, 0, size);
+  // One slice in one launch: the partial sums are the gradient, written in place, no reduce.
+  const direct = slices === 1 && images === G.batch;
+  const partial = direct ? a.out.storage : ctx.scratch("float32", size * slices);
+  const source = fillTemplate(wgradWgsl, { to, ...laneSlots(sg, "g") }, "conv2dWeightGrad");
+  const threads = Math.ceil(size / REDUCE_PER);
+  const r = grid(threads, maxPerDim);
   const launches: Launch[] = [];
   for (let n0 = 0; n0 < G.batch; n0 += images) {
     const n = Math.min(images, G.batch - n0);
@@ -112,6 +125,7 @@ export function weightGradPlan(
         inW: xs.dstW,
         outH: G.outH,
         outW: G.outW,
+        gW: gs.dstW,
         kH: G.kH,
         kW: G.kW,
         strideH: G.strideH,
@@ -124,12 +138,15 @@ export function weightGradPlan(
         rows,
         rowsPerSlice,
         slices,
+        partialOffset: direct ? out.offset : 0,
       },
       storages: [partial, xp.storage, gp.storage],
+      ranges: [direct ? out.range : null, null, null],
       workgroups: [Math.ceil((blocks * taps) / 64), Math.ceil(oblocks / to), used * groups],
       bytes: (bytes * n) / G.batch,
       flops: (flops * n) / G.batch,
     });
+    if (direct) continue;
     launches.push({
       kernel: `conv2dWeightGrad.reduce ${slices}`,
       source: reduceWgsl,
@@ -137,6 +154,7 @@ export function weightGradPlan(
       constants: {},
       params: {
         count: size,
+        threads,
         slices: used,
         stride: slices,
         rowStride: r.rowStride,
