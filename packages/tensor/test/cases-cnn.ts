@@ -5,8 +5,8 @@
 import type { Tensor } from "../src/index.ts";
 import { apply } from "../src/ops/apply.ts";
 import type { CnnAttrs } from "../src/ops/cnn.ts";
-import type { AvgPoolAttrs, MaxPoolAttrs } from "../src/ops/cnn-pool.ts";
-import { pooledLength } from "../src/ops/cnn-pool.ts";
+import type { AvgPoolAttrs, MaxPoolAttrs } from "../src/ops/cnn-pool-shape.ts";
+import { pooledLength } from "../src/ops/cnn-pool-shape.ts";
 import type { Case } from "./cases.ts";
 import type { InputSpec } from "./helpers.ts";
 

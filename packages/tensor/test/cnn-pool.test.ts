@@ -15,7 +15,7 @@ import {
   type Tensor,
   tensor,
 } from "../src/index.ts";
-import { pooledLength } from "../src/ops/cnn-pool.ts";
+import { pooledLength } from "../src/ops/cnn-pool-shape.ts";
 import { bits } from "./cnn-helpers.ts";
 import { sample, useBackends } from "./helpers.ts";
 
