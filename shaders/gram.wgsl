@@ -12,6 +12,9 @@
 // [s·kc, (s+1)·kc). With one slice the tile is scaled and written to G directly; otherwise it
 // goes to partial sums laid out [splits, batch, C, C].
 //
+// `partial4`: the same, with each thread loading one vec4 (4 consecutive k) of each slab per
+// step instead of 4 scalars; used when K and F's offset are multiples of 4 (rows of whole vec4s).
+//
 // `reduce`: one thread per element of G (2-D grid of 64-wide workgroups) adds its `splits`
 // partial sums in order s = 0, 1, … and scales: no atomics, the same bits on every run.
 
