@@ -3,7 +3,7 @@
 // progress bar, and ends in words: finished, stopped, failed (why), or cut short by a lost
 // device (which is replaced; what is on screen stays).
 
-import { deviceLost, ensureDevice, lossCount, recover } from "./engine/device.ts";
+import { deviceLost, ensureDevice, lossCount, recover, settleDevice } from "./engine/device.ts";
 import { describe } from "./ui/banner.ts";
 import type { ProgressView } from "./ui/progress.ts";
 
@@ -55,6 +55,7 @@ export async function runJob(spec: JobSpec): Promise<boolean> {
     await spec.trace?.().catch((e) => console.warn("trace failed:", e));
     return true;
   } catch (e) {
+    await settleDevice();
     if (deviceLost() || lossCount() !== losses) {
       spec.progress.fail(
         `The GPU device was lost during “${spec.name}”; the engine opened a new one. The last ` +

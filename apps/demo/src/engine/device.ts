@@ -83,6 +83,14 @@ export function recover(reason: string): Promise<BackendInfo> {
   return recovering;
 }
 
+/**
+ * Give a lost device time to say so: a failed readback can reach a job before the device's
+ * `lost` promise has resolved, and the job should blame the device, not itself.
+ */
+export async function settleDevice(ms = 200): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
 /** Wait for a recovery in progress, or start one if the device is gone. */
 export async function ensureDevice(): Promise<BackendInfo> {
   if (recovering) return recovering;

@@ -107,11 +107,14 @@ export function modelsPage(models: Models): HTMLElement {
     } catch (e) {
       const code = (e as DownloadError).code;
       const have = await partialBytes(source).catch(() => 0);
-      const kept = have > 0 ? ` ${fmtBytes(have)} are kept: “Resume” continues from there.` : "";
+      const total = exact ?? source.approxBytes;
+      bar.value = have;
+      const kept =
+        have > 0
+          ? ` ${fmtBytes(have)} of ${fmtBytes(total)} are kept in this browser: “Resume” continues from there.`
+          : " Check the connection and press “Retry”.";
       line.textContent =
-        code === "ABORTED"
-          ? `Paused.${kept}`
-          : `The download failed: ${describe(e)}.${kept} Check the connection and press “${have > 0 ? "Resume" : "Retry"}”.`;
+        code === "ABORTED" ? `Paused.${kept}` : `The download failed: ${describe(e)}.${kept}`;
       line.classList.toggle("error", code !== "ABORTED");
       go.textContent = have > 0 ? "Resume" : "Retry";
     } finally {

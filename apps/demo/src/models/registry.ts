@@ -57,6 +57,7 @@ export class Models {
   };
   private readonly listeners = new Set<Listener>();
   private readonly channelCache = new Map<string, number>();
+  private readonly adapters = new WeakMap<FaceNet | Vgg, DreamModel>();
 
   constructor(private readonly faceUrl = "models/face-recognition.safetensors") {}
 
@@ -142,8 +143,16 @@ export class Models {
 
   /** The DreamModel for `id` whose forward can reach every one of `taps`. */
   async dreamModel(id: ModelId, taps: readonly string[]): Promise<DreamModel> {
-    if (id === "face") return faceDreamModel(await this.faceNet());
-    return vggDreamModel(await this.vggNet(taps));
+    const net = id === "face" ? await this.faceNet() : await this.vggNet(taps);
+    // One DreamModel per network: the pipelines cache what they measure about a model (its
+    // taps' strides, its memory per pixel) by the model object, so reusing it saves a forward
+    // pass at every job.
+    let model = this.adapters.get(net);
+    if (!model) {
+      model = id === "face" ? faceDreamModel(net as FaceNet) : vggDreamModel(net as Vgg);
+      this.adapters.set(net, model);
+    }
+    return model;
   }
 
   /** Channels of a feature tap, from one tiny forward pass (cached). */

@@ -93,6 +93,8 @@ export function dreamPage(models: Models): PageView {
   const octaves = numberInput(defaults.octaves, 1, 8);
   const scale = numberInput(paramNumber("scale", 1.4), 1, 2, 0.05);
   const steps = numberInput(defaults.steps, 1, 200);
+  octaves.id = "dream-octaves";
+  steps.id = "dream-steps";
   const stepSize = numberInput(paramNumber("stepSize", 1.5), 0.1, 10, 0.1);
   const form = (): DreamForm => ({
     model: picker,
@@ -203,7 +205,13 @@ export function dreamPage(models: Models): PageView {
       ),
       h(
         "button",
-        { type: "button", disabled: true, dataset: { stop: "" }, onclick: stopJob },
+        {
+          type: "button",
+          id: "dream-stop",
+          disabled: true,
+          dataset: { stop: "" },
+          onclick: stopJob,
+        },
         "Stop",
       ),
       download,

@@ -235,7 +235,7 @@ export function featurevizPage(models: Models): PageView {
       { class: "row" },
       h(
         "button",
-        { type: "button", disabled: true, dataset: { stop: "" }, onclick: stopJob },
+        { type: "button", id: "viz-stop", disabled: true, dataset: { stop: "" }, onclick: stopJob },
         "Stop",
       ),
       h(

@@ -187,7 +187,13 @@ export function zoomSection(
         ),
         h(
           "button",
-          { type: "button", disabled: true, dataset: { stop: "" }, onclick: stopJob },
+          {
+            type: "button",
+            id: "zoom-stop",
+            disabled: true,
+            dataset: { stop: "" },
+            onclick: stopJob,
+          },
           "Stop",
         ),
         playButton,

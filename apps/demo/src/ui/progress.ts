@@ -32,6 +32,7 @@ export class ProgressView {
     this.started = performance.now();
     this.first = null;
     this.el.hidden = false;
+    this.el.dataset.done = "0";
     this.el.classList.remove("failed", "finished");
     this.bar.removeAttribute("value"); // an indeterminate bar until the first unit is done
     this.text.textContent = text;
@@ -41,6 +42,7 @@ export class ProgressView {
   /** `done` of `total` units finished; `detail` says what is happening now. */
   update(done: number, total: number, detail = ""): void {
     const now = performance.now();
+    this.el.dataset.done = String(done);
     this.bar.max = total;
     this.bar.value = done;
     this.text.textContent = `${done} / ${total} ${this.unit}s${detail ? ` · ${detail}` : ""}`;
@@ -54,7 +56,6 @@ export class ProgressView {
       const left = (total - done) / rate;
       this.eta.textContent = ` · ${(1 / rate).toFixed(2)} s/${this.unit} · ${fmtSeconds(left)} left`;
     }
-    this.el.dataset.done = String(done);
   }
 
   finish(text: string): void {
