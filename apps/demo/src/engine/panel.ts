@@ -28,13 +28,19 @@ function adapterFeatures(): Promise<string[]> {
   return offered;
 }
 
+/** Browsers often leave the description empty (privacy): fall back to vendor and architecture. */
+function adapterName(info: BackendInfo): string {
+  const parts = [info.vendor, info.architecture].filter(Boolean).join(" ");
+  return info.description || info.device || parts || info.adapter;
+}
+
 function adapterCard(info: BackendInfo): HTMLElement {
   const kv = (k: string, v: string) => h("tr", null, h("th", null, k), h("td", null, v || "—"));
   return h(
     "div",
     { class: "card" },
     h("h3", null, "Adapter"),
-    h("p", { class: "adapter-name" }, info.description || info.device || info.adapter),
+    h("p", { class: "adapter-name" }, adapterName(info)),
     h(
       "table",
       { class: "kv" },
@@ -81,7 +87,7 @@ function featuresCard(info: BackendInfo): HTMLElement {
   });
   return h(
     "div",
-    { class: "card" },
+    { class: "card features" },
     h("h3", null, "Features"),
     h(
       "p",

@@ -48,6 +48,12 @@ function dispatch(r: DispatchRecord, i: number): HTMLElement {
   return details;
 }
 
+/** A percentage with a bar behind it (a gradient: no extra element to position). */
+function share(percent: number): HTMLElement {
+  const bar = `linear-gradient(90deg, #2b5d84aa ${percent}%, transparent ${percent}%)`;
+  return h("span", { class: "share", style: `background: ${bar}` }, `${percent.toFixed(1)} %`);
+}
+
 /** Time per kernel, most expensive first. */
 function byKernel(records: DispatchRecord[]): HTMLElement {
   const groups = new Map<string, { n: number; time: number; flops: number; bytes: number }>();
@@ -71,12 +77,7 @@ function byKernel(records: DispatchRecord[]): HTMLElement {
           h("span", { class: "kernel" }, kernel),
           String(g.n),
           ms(g.time),
-          h(
-            "span",
-            { class: "share" },
-            h("i", { style: `width:${(100 * g.time) / total}%` }),
-            `${((100 * g.time) / total).toFixed(1)} %`,
-          ),
+          share((100 * g.time) / total),
           fmtCount(g.flops),
           rate({ flops: g.flops, bytes: g.bytes, timeMs: g.time }),
         ],
