@@ -19,7 +19,7 @@
 // costs as much as a read of a buffer; subgroup shuffles are the cheap way to share (NOTES.md).
 //
 // Windows for tensors larger than one binding: outOffset, outImage and outGroup place the
-// output; flags: 1 add bias, 2 ReLU, 4 accumulate onto out (a split over input-channel blocks).
+// output (a chunk of the batch). flags: 1 add bias, 2 ReLU.
 {{enable}}
 
 const TP = {{tp}}u;
@@ -55,7 +55,6 @@ struct Params {
 
 const HAS_BIAS = 1u;
 const RELU = 2u;
-const ACCUMULATE = 4u;
 
 /** The 8 weight vec4s w[at … at+7], in every lane. */
 fn spread(at: u32, lane: u32) -> array<vec4f, 8> {
@@ -110,7 +109,7 @@ fn main(
     }
   }
 
-  // Epilogue: accumulate, bias, ReLU, written straight from registers.
+  // Epilogue: bias and ReLU, written straight from registers.
   let image = wid.z / P.groups;
   let outBase = P.outOffset + image * P.outImage + group * P.outGroup;
   for (var m = 0u; m < TM; m++) {
@@ -123,7 +122,6 @@ fn main(
       if (p >= plane) { break; }
       let at = outBase + o * plane + p;
       var v = acc[j][m] + b;
-      if ((P.flags & ACCUMULATE) != 0u) { v += out[at]; }
       if ((P.flags & RELU) != 0u) { v = max(v, 0.0); }
       out[at] = v;
     }

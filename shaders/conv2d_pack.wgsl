@@ -1,5 +1,6 @@
 // conv2d_pack.wgsl — rearranges activations and weights into the blocked layouts that
-// conv2d.wgsl reads with vec4 loads and without bounds checks. One thread per packed vec4.
+// conv2d.wgsl, conv2d_small.wgsl and conv2d_weight_grad.wgsl read with vec4 loads and without
+// bounds checks.
 //
 // packInput: dst[((image · groups + g) · blocks + b) · dstH · dstW + Y · dstW + X] is a vec4 of
 //   channels 4b … 4b+3 of group g (zero past the group's channels) at padded position (Y, X).
@@ -9,13 +10,14 @@
 //   once here, so the convolution's inner loop has no branches. With `masked`, a source value
 //   counts as zero where the same element of `mask` (a fused ReLU's output) is ≤ 0: the ReLU's
 //   backward happens here, in the same pass.
-// Thread mapping: packInput — global id x → column X, y → rows Y = 8·y … 8·y+7, z → the plane
-// (image · groups + g) · blocks + b; packWeights — x → row m, y → (g · blocks + b), every tap.
-// Several vec4s per thread: on CPU adapters each workgroup has a fixed cost worth amortising.
 // packWeights: dst[((g · blocks + b) · taps + tap) · rows + m] is a vec4 over 4 consecutive
 //   input channels of output channel m (zero for m ≥ outPerGroup or past the input channels).
 //   With `transposed`, the roles of the weight's two channel dims swap and the taps are
 //   flipped: the weights of conv2d's adjoint written as an ordinary convolution.
+//
+// Thread mapping: packInput — global id x → column X, y → rows Y = 8·y … 8·y+7, z → the plane
+// (image · groups + g) · blocks + b; packWeights — x → row m, y → (g · blocks + b), every tap.
+// Several vec4s per thread: on CPU adapters each workgroup has a fixed cost worth amortising.
 
 struct Params {
   channels: u32,

@@ -47,7 +47,6 @@ struct Params {
 
 const HAS_BIAS = 1u;
 const RELU = 2u;
-const ACCUMULATE = 4u;
 
 // Where each pixel's receptive field starts in the padded input: every pixel of the tile
 // (pixBase) and the pixel this lane loads for the others (laneBase).
@@ -108,7 +107,7 @@ fn main(
     }
   }
 
-  // Epilogue: accumulate, bias, ReLU, written straight from registers.
+  // Epilogue: bias and ReLU, written straight from registers.
   let image = wid.z / P.groups;
   let outBase = P.outOffset + image * P.outImage + group * P.outGroup;
   for (var i = 0u; i < TO; i++) {
@@ -121,7 +120,6 @@ fn main(
       if (p >= plane) { break; }
       let at = outBase + o * plane + p;
       var v = acc[i][k] + b;
-      if ((P.flags & ACCUMULATE) != 0u) { v += out[at]; }
       if ((P.flags & RELU) != 0u) { v = max(v, 0.0); }
       out[at] = v;
     }

@@ -15,10 +15,20 @@ import { fillTemplate } from "./template.ts";
 
 /**
  * Register blocks. conv2d.wgsl: pixels per thread (tp) and output channels per workgroup (tm, a
- * multiple of 8). Planes of at most `small` pixels take conv2d_small.wgsl instead: output channels
- * per thread (to) and pixels per workgroup (8·tq).
+ * multiple of 8; 8 when there are at most 8 channels). Small planes take conv2d_small.wgsl: output
+ * channels per thread (to) and pixels per workgroup (8·tq, or 16 for planes of at most 16).
+ * Measured on lavapipe (bench-conv/NOTES.md): lanes over channels win from 32² down when there
+ * are 128 channels or more, and always below 128 pixels, where lanes over pixels would idle.
  */
-export const forwardTuning = { tp: 4, tm: 16, small: 128, to: 2, tq: 2, subgroups: true };
+export const forwardTuning = {
+  tp: 4,
+  tm: 16,
+  to: 2,
+  tq: 4,
+  smallPlane: 128,
+  smallPlaneManyChannels: 1024,
+  subgroups: true,
+};
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
@@ -240,10 +250,13 @@ interface ConvArgs {
 
 /** Which kernel and tile a conv takes: lanes over pixels, or over channels for small planes. */
 function kernelFor(c: Conv, sg: boolean) {
-  const { tp, tm, to, tq } = forwardTuning;
+  const T = forwardTuning;
   const plane = c.outH * c.outW;
   const tail = sg ? "" : " (no subgroups)";
-  if (plane <= forwardTuning.small) {
+  const small = plane <= T.smallPlane || (plane <= T.smallPlaneManyChannels && c.cout >= 64 * T.to);
+  if (small) {
+    const { to } = T;
+    const tq = plane <= 16 ? 2 : T.tq;
     return {
       label: `${c.name} small ${64 * to}×${8 * tq}${tail}`,
       source: fillTemplate(smallWgsl, { to, tq, ...pixelSlots(sg) }, c.name),
@@ -255,6 +268,8 @@ function kernelFor(c: Conv, sg: boolean) {
       ],
     };
   }
+  const { tp } = T;
+  const tm = c.cout <= 8 ? 8 : T.tm;
   return {
     label: `${c.name} ${tm}×${64 * tp}${tail}`,
     source: fillTemplate(convWgsl, { tp, tm, ...laneSlots(sg, "w") }, c.name),
