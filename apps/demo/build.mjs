@@ -78,7 +78,10 @@ async function nodeModels() {
     plugins: [wgslEsbuild, externalDeps],
     logLevel: "warning",
     banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      // Bundled CommonJS dependencies call require(); ESM output has none of its own.
+      js:
+        "import { createRequire as __cr } from 'node:module'; " +
+        "const require = __cr(import.meta.url);",
     },
   });
   try {

@@ -28,7 +28,8 @@ try {
   );
   await page.click("#dream-run");
   await page.waitForFunction(
-    "!document.body.classList.contains('busy') && document.querySelector('#dream-progress.finished')",
+    "!document.body.classList.contains('busy') && " +
+      "document.querySelector('#dream-progress.finished')",
     { timeout: 1_800_000, polling: 1000 },
   );
   await page.evaluate(() => window.scrollTo(0, 0)); // the click scrolled the button into view

@@ -39,13 +39,18 @@ function deviceStrip(): HTMLElement {
     status.hidden = false;
     status.className = `device-status ${e.kind}`;
     if (e.kind === "lost") {
-      status.textContent = `The GPU device was lost (${e.reason}). Opening a new one… your results stay on screen.`;
+      status.textContent =
+        `The GPU device was lost (${e.reason}). Opening a new one… ` +
+        "your results stay on screen.";
     } else if (e.kind === "recovered") {
       status.textContent =
-        "Recovered: the engine is on a new GPU device. Results on screen are kept; networks upload again with the next job.";
+        "Recovered: the engine is on a new GPU device. Results on screen are kept; networks " +
+        "upload again with the next job.";
       tick();
     } else {
-      status.textContent = `The GPU device was lost and a new one could not be opened: ${describe(e.error)}. Reload the page.`;
+      status.textContent =
+        "The GPU device was lost and a new one could not be opened: " +
+        `${describe(e.error)}. Reload the page.`;
     }
   });
   return h("div", { class: "device" }, chip, status);

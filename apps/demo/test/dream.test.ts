@@ -78,7 +78,9 @@ test("the engine panel lists the traced step's dispatches, each opening to its W
   const limits = await page.$eval("table.limits", (t) => t.textContent ?? "");
   expect(limits).toMatch(/maxStorageBufferBindingSize/);
   await page.click("details.dispatch:nth-of-type(3) summary");
-  const wgsl = await page.$eval("details.dispatch[open] pre.wgsl", (p) => p.textContent ?? "");
+  // The WGSL is rendered on the details' toggle event, a task after the click.
+  const pre = await page.waitForSelector("details.dispatch[open] pre.wgsl");
+  const wgsl = await pre!.evaluate((p) => p.textContent ?? "");
   expect(wgsl).toMatch(/@compute/);
   await screenshot(page, "03-engine", true);
   // "Trace a step" traces the dream page's current job again.
@@ -150,7 +152,7 @@ test("a picked picture is used; one too big for the device is offered a downscal
   expect(app.errors).toEqual([]);
 });
 
-test("a device lost mid-dream is replaced, the picture stays, and the next dream runs", async () => {
+test("a device lost mid-dream is replaced, the picture stays, the next dream runs", async () => {
   const { page } = app;
   await page.$eval("#dream-steps", (e) => {
     (e as HTMLInputElement).value = "6";

@@ -25,7 +25,7 @@ import {
 const config = vggConfig("vgg16", { divisor: 16, hidden: 16 });
 const file = vggSafetensors(config, "timm", randomVggWeights(config, 3));
 const requests: string[] = [];
-/** /vgg16.safetensors cuts its first full response at 40 %; /flaky/… cuts every one while broken. */
+/** /vgg16.safetensors cuts its first full response at 40 %; /flaky/… cuts all while broken. */
 let flakyBroken = true;
 let base = "";
 

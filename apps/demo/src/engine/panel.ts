@@ -192,7 +192,8 @@ export function enginePanel(traceNow: () => Promise<TraceResult>): HTMLElement {
       h(
         "p",
         { class: "muted small" },
-        "Every job traces one of its steps with engine.trace(): forward to the objective, backward to the image, the update. ",
+        "Every job traces one of its steps with engine.trace(): forward to the objective, " +
+          "backward to the image, the update. ",
         "The same records come from `await engine.trace(fn)` in your own code.",
       ),
       progress.el,

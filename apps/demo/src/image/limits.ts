@@ -55,7 +55,8 @@ export function adviseSize(width: number, height: number, info: BackendInfo): Si
   if (pixels > softPixels) {
     const cpu = info.isFallbackAdapter || info.adapter === "swiftshader";
     const why = cpu
-      ? `WebGPU runs on the CPU here (${info.adapter}), where each step at this size would take minutes`
+      ? `WebGPU runs on the CPU here (${info.adapter}), where each step at this size would ` +
+        "take minutes"
       : "each step at this size would take several seconds";
     return {
       hard: false,

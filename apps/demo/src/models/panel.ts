@@ -32,7 +32,8 @@ function faceCard(models: Models): HTMLElement {
       "The dlib face-recognition ResNet (128-D embeddings): ",
       fmtBytes(entry.approxBytes),
       ", served by this app. ",
-      "Converted at build time from the npm package @vladmandic/face-api by the models package's own converter.",
+      "Converted at build time from the npm package @vladmandic/face-api by the models " +
+        "package's own converter.",
     ),
     h("p", { class: "muted small" }, `License: ${entry.license}.`),
     status,
@@ -99,7 +100,8 @@ export function modelsPage(models: Models): HTMLElement {
         result.attempts > 1
           ? `, ${result.attempts} requests (the connection was cut and resumed)`
           : "";
-      line.textContent = `Downloaded ${fmtBytes(result.bytes)}${resumed}${retried}; saved in this browser.`;
+      const bytes = fmtBytes(result.bytes);
+      line.textContent = `Downloaded ${bytes}${resumed}${retried}; saved in this browser.`;
       line.dataset.attempts = String(result.attempts);
       await models.setVggFile(blob, "the download (cached in this browser)");
       remove.disabled = false;
@@ -111,7 +113,8 @@ export function modelsPage(models: Models): HTMLElement {
       bar.value = have;
       const kept =
         have > 0
-          ? ` ${fmtBytes(have)} of ${fmtBytes(total)} are kept in this browser: “Resume” continues from there.`
+          ? ` ${fmtBytes(have)} of ${fmtBytes(total)} are kept in this browser: “Resume” ` +
+            "continues from there."
           : " Check the connection and press “Retry”.";
       line.textContent =
         code === "ABORTED" ? `Paused.${kept}` : `The download failed: ${describe(e)}.${kept}`;
@@ -137,7 +140,9 @@ export function modelsPage(models: Models): HTMLElement {
     const store = await weightStore();
     const saved = await savedWeights(source);
     if (saved) {
-      line.textContent = `Cached in this browser (${store.kind === "opfs" ? "origin private file system" : "Cache API"}) since ${new Date(saved.meta.savedAt).toLocaleString()}.`;
+      const where = store.kind === "opfs" ? "origin private file system" : "Cache API";
+      const since = new Date(saved.meta.savedAt).toLocaleString();
+      line.textContent = `Cached in this browser (${where}) since ${since}.`;
       line.dataset.cached = "true";
       remove.disabled = false;
       go.textContent = "Download again";
@@ -145,7 +150,7 @@ export function modelsPage(models: Models): HTMLElement {
     } else {
       const have = await partialBytes(source);
       if (have > 0) {
-        line.textContent = `${fmtBytes(have)} from an earlier visit are kept: “Resume” continues from there.`;
+        line.textContent = `${fmtBytes(have)} from an earlier visit are kept: “Resume” continues.`;
         go.textContent = "Resume";
       }
     }
@@ -160,8 +165,9 @@ export function modelsPage(models: Models): HTMLElement {
     if (asked || location.hash !== "#models") return;
     asked = true;
     exact = await remoteSize(source.url);
-    if (exact)
-      size.textContent = `${fmtBytes(exact)} (${exact.toLocaleString("en")} bytes, from the server)`;
+    if (!exact) return;
+    const n = exact.toLocaleString("en");
+    size.textContent = `${fmtBytes(exact)} (${n} bytes, from the server)`;
   };
   window.addEventListener("hashchange", () => void askSize());
   void askSize();
@@ -177,7 +183,9 @@ export function modelsPage(models: Models): HTMLElement {
       h(
         "p",
         null,
-        "Needed for class mixtures and the classic VGG dreams. Only the layers a job needs are read and uploaded to the GPU: the convolutions (56 MiB) for layers, the classifier (another 471 MiB) only for classes.",
+        "Needed for class mixtures and the classic VGG dreams. Only the layers a job needs are " +
+          "read and uploaded to the GPU: the convolutions (56 MiB) for layers, the classifier " +
+          "(another 471 MiB) only for classes.",
       ),
       status,
       h("h4", null, "Open a file from your disk"),
@@ -189,7 +197,7 @@ export function modelsPage(models: Models): HTMLElement {
       file,
       h("h4", null, "Or download it"),
       h("p", null, h("code", { class: "url" }, source.url)),
-      h("p", null, "Size: ", size, source.sha256 ? " · checked against its SHA-256 when done" : ""),
+      h("p", null, "Size: ", size, source.sha256 ? " · its SHA-256 is checked when done" : ""),
       h("div", { class: "row" }, go, pause, remove),
       bar,
       line,

@@ -96,7 +96,7 @@ export class Models {
     return this.faceLoading;
   }
 
-  /** Take a VGG file: read its header (names, shapes) now, its tensors only when a job needs them. */
+  /** Take a VGG file: its header (names, shapes) is read now, tensors when a job needs them. */
   async setVggFile(blob: Blob, origin: string): Promise<VggFile> {
     const reader = await SafetensorsReader.open(blob);
     const dialect = detectVggDialect(reader.names);
@@ -131,7 +131,8 @@ export class Models {
     const wanted = [...taps, `block${VGG_BLOCKS[file.arch].length}_pool`];
     this.set(
       "vgg",
-      `uploading ${file.arch.toUpperCase()} layers up to ${taps.includes("logits") ? "the classifier" : "block5_pool"}…`,
+      `uploading ${file.arch.toUpperCase()} layers up to ` +
+        `${taps.includes("logits") ? "the classifier" : "block5_pool"}…`,
     );
     this.vgg = await loadVgg(file.blob, { taps: wanted });
     this.set(

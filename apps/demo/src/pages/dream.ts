@@ -124,7 +124,8 @@ export function dreamPage(models: Models): PageView {
         if (problem?.hard)
           throw new Error(`${problem.message} Downscale it first (the button below the picture).`);
         const f = form();
-        progress.start(`Dream: loading ${f.model.value === "vgg" ? "VGG16" : "the face network"}…`);
+        const net = f.model.value === "vgg" ? "VGG16" : "the face network";
+        progress.start(`Dream: loading ${net}…`);
         const { model, objective, what } = await formObjective(models, f);
         const start = input.nchw();
         const image = tensor(start.data, { shape: start.shape });
@@ -146,7 +147,8 @@ export function dreamPage(models: Models): PageView {
               progress.update(
                 p.done,
                 p.total,
-                `octave ${p.octave + 1}/${p.octaves} (${size}) · objective ${p.objective.toPrecision(4)}`,
+                `octave ${p.octave + 1}/${p.octaves} (${size}) · ` +
+                  `objective ${p.objective.toPrecision(4)}`,
               );
               if (p.preview) await drawTensor(result, p.preview);
             },

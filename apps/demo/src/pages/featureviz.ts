@@ -136,7 +136,8 @@ export function featurevizPage(models: Models): PageView {
     progress.update(
       p.done,
       p.total,
-      `${p.batches > 1 ? `part ${p.batch + 1}/${p.batches} · ` : ""}objective ${p.objective.toPrecision(4)}`,
+      `${p.batches > 1 ? `part ${p.batch + 1}/${p.batches} · ` : ""}` +
+        `objective ${p.objective.toPrecision(4)}`,
     );
   const show = async (canvas: HTMLCanvasElement, t: Tensor) => {
     lastImage = await hostImage(t);
@@ -159,7 +160,8 @@ export function featurevizPage(models: Models): PageView {
       );
       await show(one.canvas, out);
       out.dispose();
-      return `${model.name} ${layer.value} channel ${c}, ${s.recipe}, ${s.size} px, ${s.steps} steps`;
+      const how = `${s.recipe}, ${s.size} px, ${s.steps} steps`;
+      return `${model.name} ${layer.value} channel ${c}, ${how}`;
     });
   const runAblation = () =>
     job("Ablation strip", strip, async (model, signal) => {
@@ -177,7 +179,8 @@ export function featurevizPage(models: Models): PageView {
       );
       await show(strip.canvas, out.image);
       out.image.dispose();
-      return `${model.name} ${layer.value} channel ${c}: ${out.cells.length} stages × ${s.steps} steps`;
+      const how = `${out.cells.length} stages × ${s.steps} steps`;
+      return `${model.name} ${layer.value} channel ${c}: ${how}`;
     });
   const runGrid = () =>
     job("Channel grid", grid, async (model, signal) => {
@@ -196,7 +199,8 @@ export function featurevizPage(models: Models): PageView {
       );
       await show(grid.canvas, out.image);
       out.image.dispose();
-      return `${model.name} ${layer.value}, channels ${channels.value} (${list.length}), ${s.recipe}, ${s.steps} steps`;
+      const which = `channels ${channels.value} (${list.length})`;
+      return `${model.name} ${layer.value}, ${which}, ${s.recipe}, ${s.steps} steps`;
     });
 
   const button = (id: string, text: string, onclick: () => unknown, primary = false) =>

@@ -145,7 +145,8 @@ export function zoomSection(
           maxSide: maxTraceSide,
           what: `one zoom-loop step · ${model.name} · ${what}`,
         };
-        return `${frames.length} frames of ${start.shape[3]}×${start.shape[2]}, ${model.name}: ${what}`;
+        const size = `${start.shape[3]}×${start.shape[2]}`;
+        return `${frames.length} frames of ${size}, ${model.name}: ${what}`;
       },
       trace: async () => traceArgs && traceStep(traceArgs),
     });
@@ -161,7 +162,8 @@ export function zoomSection(
       h(
         "p",
         { class: "muted small" },
-        "Dreams on its own output: each frame zooms into the last one and dreams again, with the settings above.",
+        "Dreams on its own output: each frame zooms into the last one and dreams again, " +
+          "with the settings above.",
       ),
       h(
         "div",

@@ -7,7 +7,10 @@ function why(reason: "missing" | "no-adapter" | "failed"): string {
   if (reason === "missing")
     return "This browser does not expose WebGPU (navigator.gpu is missing).";
   if (reason === "no-adapter") {
-    return "This browser has WebGPU, but it gave no adapter: the GPU may be blocklisted, hardware acceleration may be off, or WebGPU is not enabled on this platform yet.";
+    return (
+      "This browser has WebGPU, but it gave no adapter: the GPU may be blocklisted, hardware " +
+      "acceleration may be off, or WebGPU is not enabled on this platform yet."
+    );
   }
   return "WebGPU is here, but the engine could not start on it.";
 }
@@ -84,7 +87,8 @@ export function noWebGPUPage(
     h(
       "p",
       { class: "muted" },
-      "The page must come from https:// or http://localhost (127.0.0.1): WebGPU exists only in secure contexts. ",
+      "The page must come from https:// or http://localhost (127.0.0.1): WebGPU exists only " +
+        "in secure contexts. ",
       "Without a browser, the same engine runs in Node: ",
       h("code", null, "npx sheep info"),
       ".",

@@ -54,7 +54,8 @@ export class ProgressView {
     const rate = (done - this.first.done) / ((now - this.first.t) / 1000);
     if (rate > 0) {
       const left = (total - done) / rate;
-      this.eta.textContent = ` · ${(1 / rate).toFixed(2)} s/${this.unit} · ${fmtSeconds(left)} left`;
+      const per = `${(1 / rate).toFixed(2)} s/${this.unit}`;
+      this.eta.textContent = ` · ${per} · ${fmtSeconds(left)} left`;
     }
   }
 
