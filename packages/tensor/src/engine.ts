@@ -35,9 +35,25 @@ class Engine {
 
   register(backend: Backend, makeDefault: boolean): void {
     const old = this.backends.get(backend.kind);
-    if (old && old !== backend) old.destroy();
     this.backends.set(backend.kind, backend);
+    if (old && old !== backend) old.destroy();
     if (makeDefault || !this.defaultKind) this.defaultKind = backend.kind;
+    backend.lost.then((reason) => {
+      // Only a device still in use counts: one replaced or released on purpose is not news.
+      if (this.backends.get(backend.kind) !== backend) return;
+      for (const fn of this.lostListeners) fn(reason, backend.kind);
+    });
+  }
+
+  private readonly lostListeners = new Set<(reason: string, kind: BackendKind) => void>();
+
+  /**
+   * Call fn when a backend in use loses its device (a driver reset, a GPU removed, a timeout).
+   * After that, ops on it throw; `init()` opens a new device. Returns an unsubscribe function.
+   */
+  onLost(fn: (reason: string, kind: BackendKind) => void): () => void {
+    this.lostListeners.add(fn);
+    return () => this.lostListeners.delete(fn);
   }
 
   has(kind: BackendKind): boolean {

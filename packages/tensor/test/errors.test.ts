@@ -93,3 +93,19 @@ test("a lost device makes the next op throw clearly, and init() recovers", async
   expect(Array.from(await F.add(tensor([1, 2]), 1).data())).toEqual([2, 3]);
   expect(() => F.exp(old)).toThrow(/lives on a GPU device that was lost/);
 });
+
+test("engine.onLost reports a lost device, not a deliberate release", async () => {
+  const seen: string[] = [];
+  const off = engine.onLost((reason, kind) => seen.push(`${kind}: ${reason}`));
+  const backend = engine.backend("webgpu") as WebGPUBackend;
+  const t = F.exp(tensor([1, 2, 3]));
+  backend.device.destroy();
+  await expect(t.data()).rejects.toThrow(/lost/);
+  expect(seen).toHaveLength(1);
+  expect(seen[0]).toMatch(/^webgpu: destroyed/);
+  await init({ backend: "webgpu", fresh: true }); // replaces the lost one: no second report
+  await init({ backend: "webgpu", fresh: true }); // replaces a working one on purpose: none either
+  await new Promise((r) => setTimeout(r, 50));
+  expect(seen).toHaveLength(1);
+  off();
+});

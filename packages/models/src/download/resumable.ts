@@ -98,7 +98,9 @@ export async function resumableDownload(
       const before = received;
       try {
         await attempt(url, {
-          fetch: options.fetch ?? globalThis.fetch,
+          // Called as a plain function: browsers refuse `fetch` invoked as a method of another
+          // object ("Illegal invocation").
+          fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
           offset: received,
           stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
           signal: options.signal,

@@ -105,7 +105,10 @@ export interface BackendInfo {
   device: string;
   description: string;
   isFallbackAdapter: boolean;
+  /** Features the engine enabled on the device (the useful ones the adapter offers). */
   features: string[];
+  /** Every feature the adapter offers. */
+  adapterFeatures: string[];
   limits: DeviceLimits;
   /** Smallest subgroup size the adapter may use (with the "subgroups" feature), when known. */
   subgroupMinSize?: number;
@@ -140,6 +143,8 @@ export interface Backend {
   endTrace(): Promise<DispatchRecord[]>;
   /** Why the device stopped working, or null while it works. */
   readonly lostReason: string | null;
+  /** Settles with the reason if the device is lost; never for the cpu backend. */
+  readonly lost: Promise<string>;
   /** Release the device; the backend is unusable afterwards. */
   destroy(): void;
 }

@@ -24,6 +24,7 @@ export class CpuBackend implements Backend {
     description: "plain TypeScript loops in float64 (the test oracle)",
     isFallbackAdapter: false,
     features: [],
+    adapterFeatures: [],
     limits: {
       maxBufferSize: 2 ** 31,
       maxStorageBufferBindingSize: 2 ** 31,
@@ -36,6 +37,8 @@ export class CpuBackend implements Backend {
   };
   currentOp = "";
   readonly lostReason = null;
+  /** Plain memory is never lost. */
+  readonly lost = new Promise<string>(() => {});
   private bytes = 0;
   private live = 0;
   private tracing: DispatchRecord[] | null = null;

@@ -194,6 +194,7 @@ export async function createWebGPUBackend(
     description: adapter.info.description,
     isFallbackAdapter: isFallback(adapter),
     features,
+    adapterFeatures: [...adapter.features].sort(),
     limits: effective,
     subgroupMinSize: (adapter.info as GPUAdapterInfo & { subgroupMinSize?: number })
       .subgroupMinSize,

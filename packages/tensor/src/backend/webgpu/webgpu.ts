@@ -24,6 +24,8 @@ export class WebGPUBackend implements Backend {
   readonly kind = "webgpu";
   currentOp = "";
   lostReason: string | null = null;
+  /** Resolves with the reason when the device is lost (or destroyed). */
+  readonly lost: Promise<string>;
   private readonly pool: BufferPool;
   readonly recorder: Recorder;
   private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: ParamsLayout }>();
@@ -37,8 +39,9 @@ export class WebGPUBackend implements Backend {
   ) {
     this.pool = new BufferPool(device, Math.min(1 << 30, info.limits.maxBufferSize));
     this.recorder = new Recorder(device, info.features.includes("timestamp-query"));
-    device.lost.then((l) => {
+    this.lost = device.lost.then((l) => {
       if (this.lostReason === null) this.lostReason = `${l.reason}: ${l.message || "no message"}`;
+      return this.lostReason;
     });
     device.onuncapturederror = (e) => {
       this.validationError ??= `${(e as GPUUncapturedErrorEvent).error.message} (during ${this.currentOp})`;
@@ -113,6 +116,10 @@ export class WebGPUBackend implements Backend {
     try {
       await staging.mapAsync(GPUMapMode.READ);
     } catch (e) {
+      staging.destroy();
+      // A mapping that fails because the device went away is reported as the lost device it
+      // is; the lost promise settles a moment after the failed map, so give it that moment.
+      await Promise.race([this.lost, new Promise((r) => setTimeout(r, 250))]);
       this.check();
       throw new DeviceError(`reading a tensor back failed: ${(e as Error).message}`);
     }
