@@ -56,6 +56,13 @@ class Engine {
     return () => this.lostListeners.delete(fn);
   }
 
+  /** Debug: lose the GPU device as a driver reset would, to exercise recovery paths. */
+  simulateDeviceLoss(kind: BackendKind = "webgpu"): void {
+    const b = this.backends.get(kind);
+    if (!b?.simulateLoss) throw new Error(`the ${kind} backend cannot lose a device`);
+    b.simulateLoss();
+  }
+
   has(kind: BackendKind): boolean {
     const b = this.backends.get(kind);
     return !!b && !b.lostReason;

@@ -27,21 +27,13 @@ function emit(e: DeviceEvent): void {
   for (const f of listeners) f(e);
 }
 
-/**
- * The engine keeps its GPUDevice inside the webgpu backend and has no "lost" event of its own;
- * the backend's `device` field is the one way to wait on the device's `lost` promise.
- */
-function gpuDevice(): GPUDevice | undefined {
-  if (!engine.has("webgpu")) return undefined;
-  return (engine.backend("webgpu") as unknown as { device?: GPUDevice }).device;
-}
-
+/** Recover whenever the engine reports a lost device (engine.onLost ignores replaced ones). */
+let watching = false;
 function watch(): void {
-  const device = gpuDevice();
-  device?.lost.then((l) => {
-    // A device we replaced ourselves is not news.
-    if (gpuDevice() !== undefined && gpuDevice() !== device) return;
-    void recover(`${l.reason}${l.message ? `: ${l.message}` : ""}`).catch(() => {});
+  if (watching) return;
+  watching = true;
+  engine.onLost((reason) => {
+    void recover(reason).catch(() => {});
   });
 }
 
@@ -70,7 +62,6 @@ export function recover(reason: string): Promise<BackendInfo> {
     try {
       // A fresh device: the old one's buffers, pipelines and tensors are gone with it.
       info = await init({ backend: "webgpu", fresh: true });
-      watch();
       emit({ kind: "recovered", info });
       return info;
     } catch (error) {
@@ -98,7 +89,7 @@ export async function ensureDevice(): Promise<BackendInfo> {
   return deviceInfo();
 }
 
-/** Debug hook (window.__sheepDemo.loseDevice): destroy the device as a driver reset would. */
+/** Debug hook (window.__sheepDemo.loseDevice): lose the device as a driver reset would. */
 export function loseDevice(): void {
-  gpuDevice()?.destroy();
+  engine.simulateDeviceLoss();
 }

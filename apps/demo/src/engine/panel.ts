@@ -18,16 +18,6 @@ const LIMIT_NOTES: Record<string, string> = {
   maxStorageBuffersPerShaderStage: "storage buffers per kernel",
 };
 
-/** Everything the adapter offers (the engine enables only what it uses), asked once. */
-let offered: Promise<string[]> | null = null;
-function adapterFeatures(): Promise<string[]> {
-  offered ??= (async () => {
-    const adapter = await navigator.gpu?.requestAdapter({ powerPreference: "high-performance" });
-    return adapter ? [...adapter.features].map(String).sort() : [];
-  })().catch(() => []);
-  return offered;
-}
-
 /** Browsers often leave the description empty (privacy): fall back to vendor and architecture. */
 function adapterName(info: BackendInfo): string {
   const parts = [info.vendor, info.architecture].filter(Boolean).join(" ");
@@ -81,10 +71,9 @@ function featuresCard(info: BackendInfo): HTMLElement {
     { class: "chips" },
     ...info.features.map((f) => h("span", { class: "chip on" }, f)),
   );
-  void adapterFeatures().then((all) => {
-    for (const f of all)
-      if (!info.features.includes(f)) list.append(h("span", { class: "chip" }, f));
-  });
+  for (const f of info.adapterFeatures) {
+    if (!info.features.includes(f)) list.append(h("span", { class: "chip" }, f));
+  }
   return h(
     "div",
     { class: "card features" },

@@ -147,4 +147,6 @@ export interface Backend {
   readonly lost: Promise<string>;
   /** Release the device; the backend is unusable afterwards. */
   destroy(): void;
+  /** Lose the device as a driver reset would (tests and demos of recovery). */
+  simulateLoss?(): void;
 }

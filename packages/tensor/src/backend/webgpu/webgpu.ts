@@ -28,7 +28,10 @@ export class WebGPUBackend implements Backend {
   readonly lost: Promise<string>;
   private readonly pool: BufferPool;
   readonly recorder: Recorder;
-  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: ParamsLayout }>();
+  private readonly pipelines = new Map<
+    string,
+    { pipeline: GPUComputePipeline; layout: ParamsLayout }
+  >();
   private liveBytes = 0;
   private live = 0;
   private validationError: string | null = null;
@@ -50,7 +53,9 @@ export class WebGPUBackend implements Backend {
 
   private check(): void {
     if (this.lostReason) {
-      throw new DeviceError(`the GPU device was lost (${this.lostReason}); call init() to get a new one`);
+      throw new DeviceError(
+        `the GPU device was lost (${this.lostReason}); call init() to get a new one`,
+      );
     }
     if (this.validationError) {
       const msg = this.validationError;
@@ -72,7 +77,15 @@ export class WebGPUBackend implements Backend {
     const buffer = this.pool.acquire(bytes, `${this.currentOp || "tensor"} (${dtype}[${length}])`);
     this.liveBytes += buffer.size;
     this.live++;
-    const s: GpuStorage = { id: nextId++, backend: this, dtype, length, refs: 0, freed: false, buffer };
+    const s: GpuStorage = {
+      id: nextId++,
+      backend: this,
+      dtype,
+      length,
+      refs: 0,
+      freed: false,
+      buffer,
+    };
     return s;
   }
 
@@ -98,7 +111,9 @@ export class WebGPUBackend implements Backend {
       usage: GPUBufferUsage.COPY_SRC,
       mappedAtCreation: true,
     });
-    new Uint8Array(staging.getMappedRange()).set(new Uint8Array(host.buffer, host.byteOffset, host.byteLength));
+    new Uint8Array(staging.getMappedRange()).set(
+      new Uint8Array(host.buffer, host.byteOffset, host.byteLength),
+    );
     staging.unmap();
     this.recorder.copy(staging, 0, buffer, 0, host.byteLength);
     this.recorder.onSubmit(() => staging.destroy());
@@ -107,10 +122,16 @@ export class WebGPUBackend implements Backend {
   async read(storage: Storage, offset: number, length: number): Promise<HostArray | Float64Array> {
     this.check();
     const make = (b?: ArrayBuffer) =>
-      storage.dtype === "float32" ? new Float32Array(b ?? new ArrayBuffer(0)) : new Int32Array(b ?? new ArrayBuffer(0));
+      storage.dtype === "float32"
+        ? new Float32Array(b ?? new ArrayBuffer(0))
+        : new Int32Array(b ?? new ArrayBuffer(0));
     if (length === 0) return make();
     const bytes = length * 4;
-    const staging = this.device.createBuffer({ label: "readback", size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.device.createBuffer({
+      label: "readback",
+      size: bytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     this.recorder.copy((storage as GpuStorage).buffer, offset * 4, staging, 0, bytes);
     this.recorder.flush();
     try {
@@ -153,7 +174,8 @@ export class WebGPUBackend implements Backend {
         return s;
       },
     };
-    for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx)) this.launch(l);
+    for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx))
+      this.launch(l);
     // Later users of these buffers are recorded after the launches that read them.
     for (const s of temps) this.free(s);
   }
@@ -177,7 +199,8 @@ export class WebGPUBackend implements Backend {
     const key = `${l.entry}|${JSON.stringify(l.constants)}|${l.source}`;
     let hit = this.pipelines.get(key);
     if (!hit) {
-      if (engine.debug >= DEBUG_WGSL) debugLog(`new pipeline ${l.kernel} (${l.entry}):\n${l.source}`);
+      if (engine.debug >= DEBUG_WGSL)
+        debugLog(`new pipeline ${l.kernel} (${l.entry}):\n${l.source}`);
       const module = this.device.createShaderModule({ label: l.kernel, code: l.source });
       const pipeline = this.device.createComputePipeline({
         label: l.kernel,
@@ -206,7 +229,10 @@ export class WebGPUBackend implements Backend {
         );
       }
       if (s.freed) throw new Error(`${this.currentOp}: ${l.kernel} reads freed storage #${s.id}`);
-      entries.push({ binding: i + 1, resource: { buffer: (s as GpuStorage).buffer, offset, size: Math.ceil(size / 4) * 4 } });
+      entries.push({
+        binding: i + 1,
+        resource: { buffer: (s as GpuStorage).buffer, offset, size: Math.ceil(size / 4) * 4 },
+      });
     });
     this.recorder.dispatch(pipeline, entries, l.workgroups, {
       op: this.currentOp,
@@ -241,6 +267,11 @@ export class WebGPUBackend implements Backend {
   /** Pipelines compiled so far (the tour and the engine panel list them). */
   get pipelineCount(): number {
     return this.pipelines.size;
+  }
+
+  /** Destroy the device without marking the loss as ours: `lost` fires as on a driver reset. */
+  simulateLoss(): void {
+    this.device.destroy();
   }
 
   destroy(): void {
