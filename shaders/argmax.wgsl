@@ -5,7 +5,7 @@
 // `tree`: one workgroup of WG threads per row; thread t scans j = t, t + WG, … keeping the first
 // best it sees, then pairs are merged in workgroup memory preferring the better value and, on a
 // tie, the smaller index — so the answer is the first occurrence, as in PyTorch.
-// Slot the `better` slot is true when value b beats value a ("b > a" for argmax, "b < a" for argmin).
+// The `better` slot is true when value b beats value a ("b > a" for argmax, "b < a" for argmin).
 
 override WG: u32 = 256;
 

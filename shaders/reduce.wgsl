@@ -1,6 +1,6 @@
 // reduce.wgsl — sum, max or min of each row of a fused expression.
 //
-// The input is an expression over [kept…, reduced…] (slot the `expr` slot), read as `outer` rows of
+// The input is an expression over [kept…, reduced…] (the `expr` slot), read as `outer` rows of
 // `inner` elements: element j of row r is value(r · inner + j). Two entry points:
 //
 // `rows` (short rows): one thread per row walks its `inner` elements in order.
@@ -12,7 +12,7 @@
 // When chunks > 1 the engine reduces those partials in a second pass. Every addition happens in
 // a fixed order, so the result has the same bits on every run: no atomics.
 //
-// Slots: the `combine` slot merges accumulator a with value b; the `identity` slot starts an accumulator.
+// The `combine` slot merges accumulator a with value b; the `identity` slot starts an accumulator.
 
 override WG: u32 = 256;
 
