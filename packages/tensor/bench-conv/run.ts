@@ -3,7 +3,8 @@
 // gradient to the weight; our kernels, our naive baseline, and TensorFlow.js's WebGPU backend on
 // the same GPUDevice in the same process. GPU time comes from timestamp queries on both sides
 // (engine.trace for us, tf.time().kernelMs for TF.js); each number is the median of several runs
-// after warm-up (one timed run, after the checking run as warm-up, when a run takes over 3 s).
+// after warm-up, ours and TF.js alternating (one timed run, after the checking run as warm-up,
+// when a run takes over 3 s).
 // Results are checked against each other before they are timed.
 //
 //   node scripts/run-ts.mjs packages/tensor/bench-conv/run.ts [--sizes 64,224] [--reps 5]
@@ -165,10 +166,18 @@ for (const size of sizes) {
       const check = maxDiff(mineData, refData);
       mine.dispose();
       ref.dispose();
+      // Warm-up, then ours and TF.js alternate run by run, so load from other processes falls
+      // on both alike.
       if (!oursSlow) await ours(sheep[op], 1);
-      const oursMs = await ours(sheep[op], oursSlow ? 1 : reps);
       if (!theirsSlow) await theirs(peer[op], 2);
-      const tfjsMs = await theirs(peer[op], theirsSlow ? 1 : reps);
+      const mineTimes: number[] = [];
+      const peerTimes: number[] = [];
+      for (let r = 0; r < Math.max(oursSlow ? 1 : reps, theirsSlow ? 1 : reps); r++) {
+        if (r === 0 || !oursSlow) mineTimes.push(await ours(sheep[op], 1));
+        if (r === 0 || !theirsSlow) peerTimes.push(await theirs(peer[op], 1));
+      }
+      const oursMs = median(mineTimes);
+      const tfjsMs = median(peerTimes);
       let naiveMs: number | null = null;
       if (hw <= naiveMax) {
         convKernels.naive = true;

@@ -1,6 +1,7 @@
 // Dispatch plans for the convolution routines: which shader, which workgroups, which Params.
-// The fast kernels live in conv-fast.ts; the naive one-thread-per-output kernels here are a
-// baseline that tests and benchmarks switch on with convKernels.naive.
+// The real kernels are planned in conv-forward.ts (conv2d, convTranspose2d) and
+// conv-weight-grad.ts; the naive one-thread-per-output kernels here are a baseline that tests
+// and benchmarks switch on with convKernels.naive.
 
 import naiveWgsl from "../../../../../shaders/conv2d_naive.wgsl";
 import type { Region } from "../backend.ts";
