@@ -11,7 +11,9 @@ const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/
 export function chromiumPath() {
   const p = process.env.SHEEP_CHROMIUM ?? CANDIDATES.find((c) => existsSync(c));
   if (!p) {
-    throw new Error("no Chromium found: `apt-get install chromium` (or set SHEEP_CHROMIUM to a Chrome binary)");
+    throw new Error(
+      "no Chromium found: `apt-get install chromium` (or set SHEEP_CHROMIUM to a Chrome binary)",
+    );
   }
   return p;
 }
@@ -28,7 +30,14 @@ export function chromiumArgs(mode = "swiftshader") {
   ];
   if (mode === "off") return [...quiet, "--disable-gpu", "--disable-features=WebGPU,Vulkan"];
   if (mode === "gpu") {
-    return [...quiet, "--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-angle=vulkan", "--disable-vulkan-surface", "--enable-dawn-features=allow_unsafe_apis"];
+    return [
+      ...quiet,
+      "--enable-unsafe-webgpu",
+      "--enable-features=Vulkan",
+      "--use-angle=vulkan",
+      "--disable-vulkan-surface",
+      "--enable-dawn-features=allow_unsafe_apis",
+    ];
   }
   return [
     ...quiet,
@@ -90,7 +99,11 @@ export function serveDir(dir, port = 0) {
   return new Promise((resolve) => {
     server.listen(port, "127.0.0.1", () => {
       const { port: p } = server.address();
-      resolve({ url: `http://127.0.0.1:${p}/`, close: () => new Promise((r) => server.close(r)), server });
+      resolve({
+        url: `http://127.0.0.1:${p}/`,
+        close: () => new Promise((r) => server.close(r)),
+        server,
+      });
     });
   });
 }

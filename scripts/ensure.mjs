@@ -15,7 +15,9 @@ const problems = [];
 // 1. Node itself.
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
-  problems.push(`Node ${process.versions.node} is too old: install Node 20.19 or newer (https://nodejs.org)`);
+  problems.push(
+    `Node ${process.versions.node} is too old: install Node 20.19 or newer (https://nodejs.org)`,
+  );
 }
 
 // 2. npm dependencies: reinstall when package-lock.json changed since the last install.
@@ -27,9 +29,15 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== digest) {
   // of platform packages (biome, rollup, turbo), so the lockfile cannot list the others and
   // `npm ci` rejects it as out of sync. `npm install` still installs the lockfile's versions.
   console.error("sheep: installing npm dependencies (npm install)…");
-  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit", env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: "1" } });
+  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: "1" },
+  });
   if (r.status !== 0) {
-    console.error("sheep: `npm install` failed — check your network access to the npm registry and try again");
+    console.error(
+      "sheep: `npm install` failed — check your network access to the npm registry and try again",
+    );
     process.exit(1);
   }
   const after = createHash("sha256").update(readFileSync(lock)).digest("hex");
@@ -49,10 +57,16 @@ const ldconfig = (() => {
 if (purpose === "test" || purpose === "bench") {
   const apt = [];
   if (!ldconfig.includes("libvulkan.so.1")) apt.push("libvulkan1 (from bookworm-backports)");
-  const lavapipe = ["/usr/share/vulkan/icd.d/lvp_icd.json", "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json"].some(has);
-  if (!lavapipe && !process.env.SHEEP_ADAPTER) apt.push("mesa-vulkan-drivers (Mesa 25 from bookworm-backports: lavapipe, WebGPU on the CPU)");
-  if (!["/usr/bin/chromium", "/usr/bin/chromium-browser"].some(has) && !process.env.SHEEP_CHROMIUM) apt.push("chromium (browser tests, SwiftShader)");
-  if (purpose === "test" && !has("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) apt.push("dataset-fashion-mnist (training test)");
+  const lavapipe = [
+    "/usr/share/vulkan/icd.d/lvp_icd.json",
+    "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
+  ].some(has);
+  if (!lavapipe && !process.env.SHEEP_ADAPTER)
+    apt.push("mesa-vulkan-drivers (Mesa 25 from bookworm-backports: lavapipe, WebGPU on the CPU)");
+  if (!["/usr/bin/chromium", "/usr/bin/chromium-browser"].some(has) && !process.env.SHEEP_CHROMIUM)
+    apt.push("chromium (browser tests, SwiftShader)");
+  if (purpose === "test" && !has("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+    apt.push("dataset-fashion-mnist (training test)");
   if (apt.length) {
     problems.push(
       `missing system packages: ${apt.join("; ")}.\n  On Debian 12, as root:\n` +

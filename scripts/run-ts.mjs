@@ -25,7 +25,9 @@ await build({
   sourcemap: "inline",
   plugins: [wgslEsbuild, externalDeps],
   logLevel: "warning",
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 });
 process.argv.splice(1, 2, resolve(entry));
 process.env.XDG_RUNTIME_DIR ??= "/tmp";
@@ -33,5 +35,4 @@ try {
   await import(pathToFileURL(outfile).href);
 } finally {
   rmSync(outfile, { force: true });
-
 }

@@ -13,5 +13,7 @@ await build({
   sourcemap: true,
   plugins: [wgslEsbuild, externalDeps],
   logLevel: "warning",
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 });

@@ -11,7 +11,9 @@ const clock = (s: number) => {
   if (!Number.isFinite(s)) return "--:--";
   const m = Math.floor(s / 60);
   const h = Math.floor(m / 60);
-  const sec = Math.floor(s % 60).toString().padStart(2, "0");
+  const sec = Math.floor(s % 60)
+    .toString()
+    .padStart(2, "0");
   return h ? `${h}:${(m % 60).toString().padStart(2, "0")}:${sec}` : `${m}:${sec}`;
 };
 

@@ -11,7 +11,9 @@ import { describe, expect, test } from "vitest";
 const bin = join(import.meta.dirname, "..", "bin", "sheep.mjs");
 const run = async (...args: string[]) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)("node", [bin, ...args], { env: { ...process.env, SHEEP_DEBUG: "" } });
+    const { stdout, stderr } = await promisify(execFile)("node", [bin, ...args], {
+      env: { ...process.env, SHEEP_DEBUG: "" },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -53,7 +55,13 @@ describe("sheep", () => {
     const file = join(dir, "tiny.safetensors");
     writeFileSync(
       file,
-      writeSafetensors({ "a.weight": { dtype: "F32", shape: [2, 3], data: new Float32Array(6) }, b: { dtype: "I64", shape: [4], data: new BigInt64Array(4) } }, { note: "hi" }),
+      writeSafetensors(
+        {
+          "a.weight": { dtype: "F32", shape: [2, 3], data: new Float32Array(6) },
+          b: { dtype: "I64", shape: [4], data: new BigInt64Array(4) },
+        },
+        { note: "hi" },
+      ),
     );
     const text = await run("weights", "inspect", file);
     expect(text.code).toBe(0);

@@ -28,7 +28,10 @@ export async function loadTensors(
     const entry = reader.entry(name);
     const data = decodeToF32OrI32(entry, await reader.bytes(name));
     const dtype = data instanceof Int32Array ? "int32" : "float32";
-    out.set(opts.rename?.(name) ?? name, tensor(data, { shape: entry.shape, dtype, backend: opts.backend }));
+    out.set(
+      opts.rename?.(name) ?? name,
+      tensor(data, { shape: entry.shape, dtype, backend: opts.backend }),
+    );
   }
   return out;
 }
@@ -41,7 +44,11 @@ export async function saveTensors(
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   const specs: Record<string, { dtype: string; shape: number[]; data: ArrayBufferView }> = {};
   for (const [name, t] of entries) {
-    specs[name] = { dtype: t.dtype === "int32" ? "I32" : "F32", shape: [...t.shape], data: await t.data() };
+    specs[name] = {
+      dtype: t.dtype === "int32" ? "I32" : "F32",
+      shape: [...t.shape],
+      data: await t.data(),
+    };
   }
   return writeSafetensors(specs, metadata);
 }

@@ -2,14 +2,13 @@
 // against face-api's descriptors through a naive float64 forward pass.
 
 import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
-import { findWeights } from "../src/download/registry.ts";
-import { convertFaceApiWeights } from "../src/face/weights-node.ts";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { findWeights } from "../src/download/registry.ts";
 import { faceParams } from "../src/face/architecture.ts";
 import { convertFaceWeights, type FaceTensor, transpose } from "../src/face/convert.ts";
 import { FACE_INPUT_NAMES, faceInput, fnv1a } from "../src/face/inputs.ts";
@@ -19,6 +18,7 @@ import {
   type TfjsManifest,
   type TfjsWeightSpec,
 } from "../src/face/tfjs-weights.ts";
+import { convertFaceApiWeights } from "../src/face/weights-node.ts";
 import { faceForward } from "./face-ref-forward.ts";
 
 const require = createRequire(import.meta.url);
@@ -124,7 +124,9 @@ describe("face weights: the converted safetensors file", () => {
   // Parsed by hand (8-byte little-endian header length, JSON header, data), so this checks the
   // file our converter writes without depending on the project's safetensors reader.
   it("holds exactly the converted weights, as F32, with their TF.js names in the metadata", async () => {
-    const path = await convertFaceApiWeights(join(mkdtempSync(join(tmpdir(), "face-")), "face.safetensors"));
+    const path = await convertFaceApiWeights(
+      join(mkdtempSync(join(tmpdir(), "face-")), "face.safetensors"),
+    );
     const file = readFileSync(path);
     expect(createHash("sha256").update(file).digest("hex")).toBe(findWeights("face")?.sha256);
     const headerLength = Number(file.readBigUInt64LE(0));

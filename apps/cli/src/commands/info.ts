@@ -1,6 +1,6 @@
 // `sheep info`: which backend and adapter the engine found, its limits and features.
 
-import { engine, init, type BackendInfo } from "@sheep/tensor";
+import { type BackendInfo, engine, init } from "@sheep/tensor";
 import type { Command } from "../args.ts";
 
 function bytes(n: number): string {
@@ -14,13 +14,22 @@ export function describeInfo(info: BackendInfo): string {
   const l = info.limits;
   const rows: [string, string][] = [
     ["backend", `${info.backend} (${info.source})`],
-    ["adapter", `${info.adapter}${info.isFallbackAdapter ? " (a CPU adapter: correct, not fast)" : ""}`],
+    [
+      "adapter",
+      `${info.adapter}${info.isFallbackAdapter ? " (a CPU adapter: correct, not fast)" : ""}`,
+    ],
     ["device", [info.description, info.device].filter(Boolean).join(" — ") || "—"],
     ["vendor", [info.vendor, info.architecture].filter(Boolean).join(" / ") || "—"],
     ["features", info.features.length ? info.features.join(", ") : "none"],
     ["max buffer", bytes(l.maxBufferSize)],
-    ["max binding", `${bytes(l.maxStorageBufferBindingSize)} per storage buffer, ${l.maxStorageBuffersPerShaderStage} per stage`],
-    ["workgroups", `${l.maxComputeInvocationsPerWorkgroup} invocations, ${bytes(l.maxComputeWorkgroupStorageSize)} shared, ${l.maxComputeWorkgroupsPerDimension} per dim`],
+    [
+      "max binding",
+      `${bytes(l.maxStorageBufferBindingSize)} per storage buffer, ${l.maxStorageBuffersPerShaderStage} per stage`,
+    ],
+    [
+      "workgroups",
+      `${l.maxComputeInvocationsPerWorkgroup} invocations, ${bytes(l.maxComputeWorkgroupStorageSize)} shared, ${l.maxComputeWorkgroupsPerDimension} per dim`,
+    ],
   ];
   return rows.map(([k, v]) => `${k.padEnd(12)} ${v}`).join("\n");
 }

@@ -1,7 +1,14 @@
 // `sheep weights list|inspect|pull|verify`: the weights registry and safetensors files.
 
 import { existsSync, statSync } from "node:fs";
-import { formatInspect, inspectFile, listWeights, pullWeights, verifyWeights, weightsPath } from "@sheep/models/node";
+import {
+  formatInspect,
+  inspectFile,
+  listWeights,
+  pullWeights,
+  verifyWeights,
+  weightsPath,
+} from "@sheep/models/node";
 import { type Command, UsageError } from "../args.ts";
 import { formatBytes, ProgressBar } from "../progress.ts";
 
@@ -14,7 +21,16 @@ async function list(json: boolean): Promise<number> {
   const rows = listWeights().map((e) => {
     const path = weightsPath(e.name);
     const present = existsSync(path);
-    return { name: e.name, bytes: present ? statSync(path).size : e.approxBytes, present, path, url: e.url, sha256: e.sha256 ?? null, license: e.license, description: e.description };
+    return {
+      name: e.name,
+      bytes: present ? statSync(path).size : e.approxBytes,
+      present,
+      path,
+      url: e.url,
+      sha256: e.sha256 ?? null,
+      license: e.license,
+      description: e.description,
+    };
   });
   if (json) {
     console.log(JSON.stringify(rows, null, 2));
@@ -22,7 +38,9 @@ async function list(json: boolean): Promise<number> {
   }
   for (const r of rows) {
     const where = r.present ? `at ${r.path}` : r.url ? "not pulled yet" : "converted on first use";
-    console.log(`${r.name.padEnd(7)} ${formatBytes(r.bytes).padStart(9)}  ${where}\n        ${r.description}\n        license: ${r.license}`);
+    console.log(
+      `${r.name.padEnd(7)} ${formatBytes(r.bytes).padStart(9)}  ${where}\n        ${r.description}\n        license: ${r.license}`,
+    );
   }
   return 0;
 }
@@ -38,13 +56,20 @@ async function pull(name: string, url: string | undefined, force: boolean): Prom
     },
   });
   (bar as ProgressBar | null)?.finish();
-  console.log(result.downloaded ? `downloaded ${name} to ${result.path}` : `${name} is at ${result.path}`);
+  console.log(
+    result.downloaded ? `downloaded ${name} to ${result.path}` : `${name} is at ${result.path}`,
+  );
   return 0;
 }
 
 async function verify(target: string): Promise<number> {
   const v = await verifyWeights(target);
-  const verdict = v.ok === undefined ? "no recorded digest to compare with" : v.ok ? "OK" : `MISMATCH (expected ${v.expected})`;
+  const verdict =
+    v.ok === undefined
+      ? "no recorded digest to compare with"
+      : v.ok
+        ? "OK"
+        : `MISMATCH (expected ${v.expected})`;
   console.log(`${v.path}\n  ${formatBytes(v.bytes)}  sha256 ${v.sha256}\n  ${verdict}`);
   return v.ok === false ? 1 : 0;
 }
@@ -76,11 +101,17 @@ export const weights: Command = {
         return 0;
       }
       case "pull":
-        return pull(need("a NAME (see `sheep weights list`)"), v.url as string | undefined, Boolean(v.force));
+        return pull(
+          need("a NAME (see `sheep weights list`)"),
+          v.url as string | undefined,
+          Boolean(v.force),
+        );
       case "verify":
         return verify(need("a NAME or FILE"));
       default:
-        throw new UsageError(action ? `unknown action "${action}" (list, inspect, pull, verify)` : `usage: ${USAGE}`);
+        throw new UsageError(
+          action ? `unknown action "${action}" (list, inspect, pull, verify)` : `usage: ${USAGE}`,
+        );
     }
   },
 };

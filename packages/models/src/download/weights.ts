@@ -3,12 +3,12 @@
 
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
+import { convertFaceApiWeights } from "../face/weights-node.ts";
 import { cacheDir } from "./cache-dir.ts";
 import { DownloadError } from "./errors.ts";
 import { download, type NodeDownloadResult, sha256File } from "./node-download.ts";
 import { findWeights, listWeights, type WeightsEntry } from "./registry.ts";
 import type { ResumableOptions } from "./resumable.ts";
-import { convertFaceApiWeights } from "../face/weights-node.ts";
 
 export interface WeightsLocation {
   /** The cache directory (default: cacheDir()). */

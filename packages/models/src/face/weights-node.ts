@@ -18,14 +18,18 @@ export function faceApiModelDir(): string {
     const require = createRequire(import.meta.url);
     return join(dirname(require.resolve("@vladmandic/face-api/package.json")), "model");
   } catch {
-    throw new Error("the face network's weights come from the npm package @vladmandic/face-api: run `npm install`");
+    throw new Error(
+      "the face network's weights come from the npm package @vladmandic/face-api: run `npm install`",
+    );
   }
 }
 
 /** Convert face-api's weights to a safetensors file at `dest`. */
 export async function convertFaceApiWeights(dest: string): Promise<string> {
   const dir = faceApiModelDir();
-  const manifest = JSON.parse(readFileSync(join(dir, "face_recognition_model-weights_manifest.json"), "utf8")) as TfjsManifest;
+  const manifest = JSON.parse(
+    readFileSync(join(dir, "face_recognition_model-weights_manifest.json"), "utf8"),
+  ) as TfjsManifest;
   const bytes = concatShards(manifest, (p) => new Uint8Array(readFileSync(join(dir, p))));
   const { tensors, metadata } = faceSafetensorsInput(convertFaceWeights(manifest, bytes));
   mkdirSync(dirname(dest), { recursive: true });

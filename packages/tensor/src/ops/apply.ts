@@ -5,8 +5,8 @@ import type { Backend } from "../backend/backend.ts";
 import { DEBUG_OPS, debugLog } from "../debug.ts";
 import { type DType, promote } from "../dtype.ts";
 import { engine } from "../engine.ts";
-import { ShapeError, fmtShape } from "../errors.ts";
-import { contiguousLeaf, type Expr, expandExpr, leavesOf, opCount, type OpNode } from "../expr.ts";
+import { fmtShape, ShapeError } from "../errors.ts";
+import { contiguousLeaf, type Expr, expandExpr, leavesOf, type OpNode, opCount } from "../expr.ts";
 import { broadcastShapes, sameShape, sizeOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import type { OpAttrs, OpName } from "./attrs.ts";
@@ -14,7 +14,11 @@ import { castExpr, inlineExpr, MAX_FUSED_OPS, maxLeaves } from "./inputs.ts";
 import { table } from "./table.ts";
 import type { Ctx, ElementwiseDef, OpDef, ViewDef } from "./types.ts";
 
-export function apply<K extends OpName>(name: K, inputs: readonly Tensor[], attrs: OpAttrs[K]): Tensor {
+export function apply<K extends OpName>(
+  name: K,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs[K],
+): Tensor {
   const def = table[name] as OpDef<OpAttrs[K]>;
   const backend = commonBackend(name, inputs);
   backend.currentOp = name;
@@ -29,7 +33,9 @@ export function apply<K extends OpName>(name: K, inputs: readonly Tensor[], attr
   }
   if (engine.debug >= DEBUG_OPS) {
     const how = def.kind === "routine" ? "" : out.isLazy ? " (fused, lazy)" : " (view)";
-    debugLog(`${name} ${inputs.map((t) => fmtShape(t.shape)).join(" ")} → ${fmtShape(out.shape)} ${out.dtype}${how}`);
+    debugLog(
+      `${name} ${inputs.map((t) => fmtShape(t.shape)).join(" ")} → ${fmtShape(out.shape)} ${out.dtype}${how}`,
+    );
   }
   record(name, def, inputs, out, attrs);
   return out;
@@ -41,20 +47,32 @@ function commonBackend(name: string, inputs: readonly Tensor[]): Backend {
   for (const t of inputs) {
     engine.checkAlive(t);
     if (t.backend !== backend) {
-      throw new ShapeError(name, inputs.map((i) => i.shape), `inputs live on different backends (${backend.kind} and ${t.backend.kind})`);
+      throw new ShapeError(
+        name,
+        inputs.map((i) => i.shape),
+        `inputs live on different backends (${backend.kind} and ${t.backend.kind})`,
+      );
     }
   }
   return backend;
 }
 
-function elementwise<A>(name: string, def: ElementwiseDef<A>, inputs: readonly Tensor[], attrs: A, backend: Backend): Tensor {
-  if (inputs.length !== def.arity) throw new Error(`${name}: takes ${def.arity} inputs, got ${inputs.length}`);
+function elementwise<A>(
+  name: string,
+  def: ElementwiseDef<A>,
+  inputs: readonly Tensor[],
+  attrs: A,
+  backend: Backend,
+): Tensor {
+  if (inputs.length !== def.arity)
+    throw new Error(`${name}: takes ${def.arity} inputs, got ${inputs.length}`);
   const shape = broadcastShapes(name, ...inputs.map((t) => t.shape));
   const dtypes = inputs.map((t) => t.dtype);
   // where(cond, a, b) computes in the type of a and b; cond is cast to it.
   let ctype: DType = name === "where" ? promote(dtypes[1], dtypes[2]) : dtypes.reduce(promote);
   if (!def.ints) ctype = "float32";
-  const dtype: DType = name === "cast" ? (attrs as OpAttrs["cast"]).dtype : def.mask ? "float32" : ctype;
+  const dtype: DType =
+    name === "cast" ? (attrs as OpAttrs["cast"]).dtype : def.mask ? "float32" : ctype;
   const build = (): OpNode => ({
     kind: "op",
     op: name,

@@ -11,7 +11,7 @@ import matvecWgsl from "../../../../../shaders/matvec.wgsl";
 import padWgsl from "../../../../../shaders/pad.wgsl";
 import reduceWgsl from "../../../../../shaders/reduce.wgsl";
 import { wgslType } from "../../dtype.ts";
-import { type Shape, sizeOf } from "../../shape.ts";
+import { sizeOf } from "../../shape.ts";
 import type { Region, Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
 import { convPlanners } from "./conv.ts";

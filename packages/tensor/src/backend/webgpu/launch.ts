@@ -34,7 +34,10 @@ const MAX_RANK = 8;
 const WG_1D = 64;
 
 /** Workgroups for n threads of 64, folded into 2-D when one dimension would overflow. */
-export function grid(n: number, maxPerDim: number): { workgroups: [number, number, number]; rowStride: number } {
+export function grid(
+  n: number,
+  maxPerDim: number,
+): { workgroups: [number, number, number]; rowStride: number } {
   const groups = Math.max(1, Math.ceil(n / WG_1D));
   if (groups <= maxPerDim) return { workgroups: [groups, 1, 1], rowStride: groups * WG_1D };
   const x = maxPerDim;
@@ -42,7 +45,12 @@ export function grid(n: number, maxPerDim: number): { workgroups: [number, numbe
 }
 
 /** Fill an expression-reading shader: the value function(s), the word count, the prelude. */
-export function exprShader(template: string, exprs: { expr: Expr; shape: Shape; fn: string }[], slots: Record<string, string>, label: string) {
+export function exprShader(
+  template: string,
+  exprs: { expr: Expr; shape: Shape; fn: string }[],
+  slots: Record<string, string>,
+  label: string,
+) {
   let binding = 2;
   const words: number[] = [];
   const code: string[] = [];
@@ -72,10 +80,16 @@ export function exprLabel(expr: Expr): string {
   return ops.length ? ops.join("·") : "copy";
 }
 
-export const pad8 = (xs: readonly number[], fill = 1) => [...xs, ...Array(MAX_RANK - xs.length).fill(fill)];
+export const pad8 = (xs: readonly number[], fill = 1) => [
+  ...xs,
+  ...Array(MAX_RANK - xs.length).fill(fill),
+];
 
 export function checkRank(label: string, shape: Shape) {
-  if (shape.length > MAX_RANK) throw new Error(`${label}: tensors of rank ${shape.length} exceed the kernels' limit of ${MAX_RANK}`);
+  if (shape.length > MAX_RANK)
+    throw new Error(
+      `${label}: tensors of rank ${shape.length} exceed the kernels' limit of ${MAX_RANK}`,
+    );
 }
 
 export const inBytes = (storages: Storage[]) => storages.reduce((n, s) => n + s.length * 4, 0);
@@ -102,4 +116,3 @@ export type Planner<K extends keyof Routines> = (
   maxPerDim: number,
   ctx: PlanContext,
 ) => Launch[];
-

@@ -162,7 +162,10 @@ export class WebGPUBackend implements Backend {
 
   run<K extends keyof Routines>(routine: K, args: Routines[K]): void {
     this.check();
-    if (routine === "reduce") return this.reduce(args as Routines["reduce"]);
+    if (routine === "reduce") {
+      this.reduce(args as Routines["reduce"]);
+      return;
+    }
     const plan = planners[routine] as (a: Routines[K], max: number, ctx: PlanContext) => Launch[];
     const temps: Storage[] = [];
     const ctx: PlanContext = {
