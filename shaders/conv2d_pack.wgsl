@@ -11,9 +11,12 @@
 //   counts as zero where the same element of `mask` (a fused ReLU's output) is ≤ 0: the ReLU's
 //   backward happens here, in the same pass.
 // packWeights: dst[((g · blocks + b) · taps + tap) · rows + m] is a vec4 over 4 consecutive
-//   input channels of output channel m (zero for m ≥ outPerGroup or past the input channels).
+//   input channels of output channel m (zero for m ≥ rowCount or past the input channels).
 //   With `transposed`, the roles of the weight's two channel dims swap and the taps are
-//   flipped: the weights of conv2d's adjoint written as an ordinary convolution.
+//   flipped: the weights of conv2d's adjoint written as an ordinary convolution. outPerGroup is
+//   the weight's own stride; rowCount ≤ outPerGroup the rows packed — fewer when weights too
+//   large for one binding are packed (and convolved) one slice of output channels at a time,
+//   srcOffset then pointing at the slice's first row.
 //
 // Thread mapping: packInput — global id x → column X, y → rows Y = 8·y … 8·y+7, z → the plane
 // (image · groups + g) · blocks + b; packWeights — x → row m, y → (g · blocks + b), every tap.
@@ -35,6 +38,7 @@ struct Params {
   taps: u32,
   rows: u32,
   outPerGroup: u32,
+  rowCount: u32,
   transposed: u32,
   masked: u32,
   maskOffset: u32,
@@ -86,7 +90,7 @@ fn packWeights(@builtin(global_invocation_id) gid: vec3u) {
   if (m >= P.rows) { return; }
   for (var tap = 0u; tap < P.taps; tap++) {
     var v = vec4f(0.0);
-    if (m < P.outPerGroup) {
+    if (m < P.rowCount) {
       for (var i = 0u; i < 4u; i++) {
         let k = b * 4u + i;
         if (k >= P.channels) { break; }

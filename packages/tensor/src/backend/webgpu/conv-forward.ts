@@ -1,7 +1,8 @@
 // Plans for conv2d and convTranspose2d: pack the input and the weights into the blocked layouts
 // of conv2d_pack.wgsl (scratch buffers), then run conv2d.wgsl over them. The transposed conv is
 // a stride-1 convolution of its zero-inserted input with flipped, channel-swapped weights.
-// Batches whose tensors exceed one binding run as several launches over chunks of images.
+// Batches whose tensors exceed one binding run as several launches over chunks of images, and
+// weights that exceed it (one group) as several launches over slices of output channels.
 
 import convWgsl from "../../../../../shaders/conv2d.wgsl";
 import packWgsl from "../../../../../shaders/conv2d_pack.wgsl";
@@ -9,7 +10,7 @@ import smallWgsl from "../../../../../shaders/conv2d_small.wgsl";
 import type { Region } from "../backend.ts";
 import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
 import { laneSlots, pixelSlots, useSubgroups } from "./conv-lanes.ts";
-import { imagesPerLaunch, window } from "./conv-split.ts";
+import { bindable, imagesPerLaunch, window } from "./conv-split.ts";
 import type { Launch, PlanContext } from "./launch.ts";
 import { fillTemplate } from "./template.ts";
 
@@ -92,6 +93,7 @@ export function packInput(
       taps: 0,
       rows: 0,
       outPerGroup: 0,
+      rowCount: 0,
       transposed: 0,
       masked: mask ? 1 : 0,
       maskOffset: maskWin.offset,
@@ -200,12 +202,35 @@ function asTransposed(G: ConvGeometry): Conv {
   };
 }
 
+/** A slice of output channels: rows [start, start + count) of every group. */
+interface Rows {
+  start: number;
+  count: number;
+}
+
+/** Elements of the weight tensor a slice of output channels reads (from, length). */
+function weightSpan(c: Conv, slice: Rows): [number, number] {
+  const taps = c.kH * c.kW;
+  if (slice.count === c.cout) return [0, c.groups * c.cin * c.cout * taps];
+  // Slices are only cut with one group. conv2d: OIHW, a slice is contiguous; the transposed
+  // conv's weights are [its cin][cout][taps], so a slice is strided across the whole tensor.
+  if (c.name === "conv2d") return [slice.start * c.cin * taps, slice.count * c.cin * taps];
+  return [slice.start * taps, ((c.cin - 1) * c.cout + slice.count) * taps];
+}
+
 /** OIHW weights as [group][block][tap][row] vec4s of 4 input channels (conv2d_pack.wgsl). */
-function packWeights(c: Conv, w: Region, dst: Region, rows: number, maxPerDim: number): Launch {
+function packWeights(
+  c: Conv,
+  w: Region,
+  dst: Region,
+  rows: number,
+  slice: Rows,
+  maxPerDim: number,
+): Launch {
   const blocks = Math.ceil(c.cin / 4);
   const taps = c.kH * c.kW;
   const count = c.groups * blocks * taps * rows;
-  const win = window(w, 0, c.groups * c.cin * c.cout * taps);
+  const win = window(w, ...weightSpan(c, slice));
   return {
     kernel: `${c.name}.packWeights`,
     source: packWgsl,
@@ -227,6 +252,7 @@ function packWeights(c: Conv, w: Region, dst: Region, rows: number, maxPerDim: n
       taps,
       rows,
       outPerGroup: c.cout,
+      rowCount: slice.count,
       transposed: c.name === "convTranspose2d" ? 1 : 0,
       masked: 0,
       maskOffset: 0,
@@ -249,21 +275,23 @@ interface ConvArgs {
 }
 
 /** Which kernel and tile a conv takes: lanes over pixels, or over channels for small planes. */
-function kernelFor(c: Conv, sg: boolean) {
+function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
   const T = forwardTuning;
   const plane = c.outH * c.outW;
   const tail = sg ? "" : " (no subgroups)";
-  const small = plane <= T.smallPlane || (plane <= T.smallPlaneManyChannels && c.cout >= 64 * T.to);
+  const small =
+    (allowSmall && plane <= T.smallPlane) ||
+    (plane <= T.smallPlaneManyChannels && c.cout >= 64 * T.to);
   if (small) {
     const { to } = T;
     const tq = plane <= 16 ? 2 : T.tq;
     return {
       label: `${c.name} small ${64 * to}×${8 * tq}${tail}`,
       source: fillTemplate(smallWgsl, { to, tq, ...pixelSlots(sg) }, c.name),
-      rows: roundUp(c.cout, 64 * to),
-      workgroups: (n: number): [number, number, number] => [
+      tile: 64 * to,
+      workgroups: (n: number, cout: number): [number, number, number] => [
         Math.ceil(plane / (8 * tq)),
-        Math.ceil(c.cout / (64 * to)),
+        Math.ceil(cout / (64 * to)),
         n * c.groups,
       ],
     };
@@ -273,13 +301,33 @@ function kernelFor(c: Conv, sg: boolean) {
   return {
     label: `${c.name} ${tm}×${64 * tp}${tail}`,
     source: fillTemplate(convWgsl, { tp, tm, ...laneSlots(sg, "w") }, c.name),
-    rows: roundUp(c.cout, tm),
-    workgroups: (n: number): [number, number, number] => [
+    tile: tm,
+    workgroups: (n: number, cout: number): [number, number, number] => [
       Math.ceil(plane / (64 * tp)),
-      Math.ceil(c.cout / tm),
+      Math.ceil(cout / tm),
       n * c.groups,
     ],
   };
+}
+
+/**
+ * Output channels per launch: all of them when their packed weights fit one binding; otherwise
+ * (one group only) the most whole tiles of rows that fit, each slice packed and convolved in turn.
+ */
+function channelSlices(c: Conv, tile: number, ctx: PlanContext): Rows[] | null {
+  const perRow = 4 * Math.ceil(c.cin / 4) * c.kH * c.kW;
+  const fits = (count: number) =>
+    perRow * roundUp(count, tile) <= bindable(ctx) &&
+    weightSpan(c, { start: 0, count })[1] <= bindable(ctx);
+  if (c.groups > 1 || fits(c.cout)) return [{ start: 0, count: c.cout }];
+  let per = Math.floor(bindable(ctx) / perRow / tile) * tile;
+  while (per > 0 && !fits(per)) per -= tile;
+  if (per === 0) return null;
+  const slices: Rows[] = [];
+  for (let start = 0; start < c.cout; start += per) {
+    slices.push({ start, count: Math.min(per, c.cout - start) });
+  }
+  return slices;
 }
 
 function plan(
@@ -291,13 +339,21 @@ function plan(
   bytes: number,
 ): Launch[] {
   const sg = forwardTuning.subgroups && useSubgroups(ctx.info);
-  const k = kernelFor(c, sg);
+  // The small-plane kernel's tiles of 128 rows may not fit where the plain kernel's 16 do.
+  let k = kernelFor(c, sg);
+  let slices = channelSlices(c, k.tile, ctx);
+  if (!slices) {
+    k = kernelFor(c, sg, false);
+    // Still nothing fits: planned whole, and imagesPerLaunch names what is too large.
+    slices = channelSlices(c, k.tile, ctx) ?? [{ start: 0, count: c.cout }];
+  }
   const blocks = Math.ceil(c.cin / 4);
   const taps = c.kH * c.kW;
-  const rows = k.rows;
+  const widest = slices[0];
+  const maxRows = roundUp(widest.count, k.tile);
   const plane = c.outH * c.outW;
   const outImage = c.groups * c.cout * plane;
-  const wCount = c.groups * blocks * taps * rows;
+  const wCount = c.groups * blocks * taps * maxRows;
   const images = imagesPerLaunch(
     ctx,
     c.name,
@@ -307,47 +363,55 @@ function plan(
       "packed input": 4 * packedSize(c.src, 1),
       output: outImage,
     },
-    { weights: c.groups * c.cout * c.cin * taps, "packed weights": 4 * wCount },
+    { weights: weightSpan(c, widest)[1], "packed weights": 4 * wCount },
   );
   const xp: Region = { storage: ctx.scratch("float32", 4 * packedSize(c.src, images)), offset: 0 };
   const wp: Region = { storage: ctx.scratch("float32", 4 * wCount), offset: 0 };
-  const launches = [packWeights(c, a.w, wp, rows, maxPerDim)];
-  for (let n0 = 0; n0 < c.batch; n0 += images) {
-    const n = Math.min(images, c.batch - n0);
-    launches.push(packInput(c.name, a.x, c.src, xp, n0, n, maxPerDim, a.mask));
-    const out = window(a.out, n0 * outImage, n * outImage);
-    launches.push({
-      kernel: k.label,
-      source: k.source,
-      entry: "main",
-      constants: {},
-      params: {
-        blocks,
-        inH: c.src.dstH,
-        inW: c.src.dstW,
-        outH: c.outH,
-        outW: c.outW,
-        kH: c.kH,
-        kW: c.kW,
-        strideH: c.stride[0],
-        strideW: c.stride[1],
-        dilationH: c.dilation[0],
-        dilationW: c.dilation[1],
-        cout: c.cout,
-        rows,
-        groups: c.groups,
-        outOffset: out.offset,
-        outImage,
-        outGroup: c.cout * plane,
-        biasOffset: a.bias?.offset ?? 0,
-        flags: (a.bias ? 1 : 0) | (a.relu ? 2 : 0),
-      },
-      storages: [a.out.storage, xp.storage, wp.storage, (a.bias ?? a.w).storage],
-      ranges: [out.range, null, null, a.bias ? null : window(a.w, 0, 1).range],
-      workgroups: k.workgroups(n),
-      bytes: (bytes * n) / c.batch,
-      flops: (flops * n) / c.batch,
-    });
+  const launches: Launch[] = [];
+  for (const slice of slices) {
+    const rows = roundUp(slice.count, k.tile);
+    launches.push(packWeights(c, a.w, wp, rows, slice, maxPerDim));
+    for (let n0 = 0; n0 < c.batch; n0 += images) {
+      const n = Math.min(images, c.batch - n0);
+      // One chunk of images is packed once, whatever the number of channel slices.
+      if (slice === widest || images < c.batch) {
+        launches.push(packInput(c.name, a.x, c.src, xp, n0, n, maxPerDim, a.mask));
+      }
+      const out = window(a.out, n0 * outImage + slice.start * plane, n * outImage);
+      const share = (n / c.batch) * (slice.count / c.cout);
+      launches.push({
+        kernel: k.label,
+        source: k.source,
+        entry: "main",
+        constants: {},
+        params: {
+          blocks,
+          inH: c.src.dstH,
+          inW: c.src.dstW,
+          outH: c.outH,
+          outW: c.outW,
+          kH: c.kH,
+          kW: c.kW,
+          strideH: c.stride[0],
+          strideW: c.stride[1],
+          dilationH: c.dilation[0],
+          dilationW: c.dilation[1],
+          cout: slice.count,
+          rows,
+          groups: c.groups,
+          outOffset: out.offset,
+          outImage,
+          outGroup: c.cout * plane,
+          biasOffset: (a.bias?.offset ?? 0) + slice.start,
+          flags: (a.bias ? 1 : 0) | (a.relu ? 2 : 0),
+        },
+        storages: [a.out.storage, xp.storage, wp.storage, (a.bias ?? a.w).storage],
+        ranges: [out.range, null, null, a.bias ? null : window(a.w, 0, 1).range],
+        workgroups: k.workgroups(n, slice.count),
+        bytes: bytes * share,
+        flops: flops * share,
+      });
+    }
   }
   return launches;
 }

@@ -1,7 +1,9 @@
 // Splitting convolutions whose tensors are larger than one storage binding
 // (maxStorageBufferBindingSize): the batch is cut into chunks of images small enough that every
 // binding of a launch fits, and each launch binds an aligned range of the big buffers with the
-// element offset inside it passed in Params. Weights and single images must fit one binding.
+// element offset inside it passed in Params. Weights too large for one binding are cut into
+// slices of output channels by the forward plans (conv-forward.ts, one group only); a single
+// image, and the weights of grouped or weight-gradient convolutions, must fit one binding.
 
 import { DeviceError, fmtBytes } from "../../errors.ts";
 import type { Region } from "../backend.ts";
@@ -40,7 +42,7 @@ function tooBig(ctx: PlanContext, op: string, what: string) {
   const limit = fmtBytes(ctx.limits.maxStorageBufferBindingSize);
   return new DeviceError(
     `${op}: ${what} is over this device's maxStorageBufferBindingSize (${limit}); ` +
-      "the convolution kernels split the batch but not one image or the weights",
+      "the convolution kernels split the batch and (with one group) the output channels, but not one image",
   );
 }
 
