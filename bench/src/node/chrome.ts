@@ -58,11 +58,17 @@ export async function runChrome(o: CliOptions, log: (line: string) => void): Pro
       face,
     };
     await page.goto(`${server.url}index.html?opts=${encodeURIComponent(JSON.stringify(opts))}`);
-    // Poll instead of one long evaluate: a CPU-adapter run outlasts puppeteer's protocol timeout.
-    await page.waitForFunction("window.__benchResult || window.__benchError", {
-      timeout: 0,
-      polling: 2000,
+    // Poll with short evaluates: puppeteer's waitForFunction is one protocol call for the whole
+    // wait, and a CPU-adapter run outlasts its protocol timeout (10 minutes).
+    let crashed: Error | null = null;
+    page.on("error", (e) => {
+      crashed = e;
     });
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 2000));
+      if (crashed) throw new Error(`the page crashed: ${(crashed as Error).message}`);
+      if (await page.evaluate("!!(window.__benchResult || window.__benchError)")) break;
+    }
     const error = await page.evaluate("window.__benchError");
     if (error) throw new Error(`the page failed: ${error}`);
     const result = (await page.evaluate("window.__benchResult")) as BenchResult;

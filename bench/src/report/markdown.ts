@@ -3,7 +3,7 @@
 
 import { VGG16_CONVS } from "../suite/cases-cnn.ts";
 import type { BenchResult, KernelRow, PeerCell, PeerName } from "../suite/types.ts";
-import { peersOf } from "./rows.ts";
+import { inputSide, peersOf } from "./rows.ts";
 import { convTargets } from "./targets.ts";
 
 const PEER_TITLE: Record<PeerName, string> = {
@@ -40,18 +40,38 @@ function oursCells(k: KernelRow): string[] {
   return [num(k.ours?.ms), num(k.gflops), num(k.pctFma)];
 }
 
-export function convTable(r: BenchResult): string {
+/** The grid of the dispatch that took longest, and its share of the row's GPU time. */
+function mainDispatch(k: KernelRow): string {
+  const d = k.dispatches ?? [];
+  const timed = d.filter((x) => x.ms !== null);
+  if (!timed.length) return "–";
+  const main = timed.reduce((a, b) => ((b.ms ?? 0) > (a.ms ?? 0) ? b : a));
+  const total = timed.reduce((s, x) => s + (x.ms ?? 0), 0);
+  return `${main.workgroups.join("×")} (${Math.round((100 * (main.ms ?? 0)) / Math.max(total, 1e-9))}%)`;
+}
+
+/**
+ * The VGG16 conv rows. `full` (REPORT.md) adds the main dispatch's grid and keeps every input
+ * side; the README keeps the largest side only.
+ */
+export function convTable(r: BenchResult, full = false): string {
   const peers = peersOf(r);
-  const rows = r.kernels.filter((k) => k.layer && k.family.startsWith("conv"));
+  const all = r.kernels.filter((k) => k.layer && k.family.startsWith("conv"));
+  const top = Math.max(0, ...all.filter((k) => k.status === "ok").map(inputSide));
+  const rows = full ? all : all.filter((k) => inputSide(k) === top);
+  const grids = full;
   if (!rows.length) return "";
   const titles = peers.map((p) => `vs ${PEER_TITLE[p]}`);
-  const head = ["layer", "channels", "side", "pass", "ours ms", "GFLOP/s", "% FMA", ...titles];
+  const head = ["layer", "channels", "side", "pass", "ours ms", "GFLOP/s", "% FMA"];
+  if (grids) head.push("main grid");
+  head.push(...titles);
   const lines = rows.map((k) => {
     const pass = k.family === "conv" ? "forward" : k.family === "convGx" ? "grad x" : "grad w";
     const l = VGG16_CONVS.find((v) => v.layer === k.layer);
     const side = /(\d+²)$/.exec(k.name)?.[1] ?? "";
     const cells = [k.layer ?? "", l ? `${l.cin}→${l.cout}` : "", side, pass];
-    return [...cells, ...oursCells(k), ...peers.map((p) => peerCell(k.peers[p], false))];
+    const grid = grids ? [k.status === "ok" ? mainDispatch(k) : ""] : [];
+    return [...cells, ...oursCells(k), ...grid, ...peers.map((p) => peerCell(k.peers[p], false))];
   });
   return table(head, lines);
 }

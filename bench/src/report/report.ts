@@ -56,13 +56,18 @@ function section(key: string, r: BenchResult, full: boolean): string {
     "",
     targetLines(r),
   ];
-  const conv = convTable(r);
+  const conv = convTable(r, full);
   if (conv)
     parts.push(
       "",
       `![GFLOP/s per VGG16 conv layer](${full ? "" : "bench/results/"}${key}.svg)`,
       "",
       conv,
+    );
+  if (!full)
+    parts.push(
+      "",
+      "Other input sides, the other kernels and the dispatch grids: [REPORT.md](bench/results/REPORT.md).",
     );
   if (full) {
     const k = kernelTable(r);
@@ -112,7 +117,14 @@ export function report(
     log(`report: ${readme} has no ${BEGIN} … ${END} markers; README left alone`);
     return;
   }
-  const tables = latest.map(([key, r]) => section(key, r, false)).join("\n\n");
+  // The README shows the latest run per runner and device, whatever its mode.
+  const perDevice = new Map<string, [string, BenchResult]>();
+  for (const [key, r] of latest) {
+    const device = key.replace(/_[a-z]+$/, "");
+    const old = perDevice.get(device);
+    if (!old || old[1].date < r.date) perDevice.set(device, [key, r]);
+  }
+  const tables = [...perDevice.values()].map(([key, r]) => section(key, r, false)).join("\n\n");
   writeFileSync(readme, `${text.slice(0, a + BEGIN.length)}\n\n${tables}\n\n${text.slice(b)}`);
   log(`report: updated the benchmark tables in ${readme}`);
 }

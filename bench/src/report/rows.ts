@@ -30,5 +30,5 @@ export function commandOf(r: BenchResult): string {
     else clean.push(flags[i]);
   }
   if (r.env.launcher === "kit") return `./run.sh ${clean.join(" ")}`.trim();
-  return `npm run bench -- ${clean.join(" ")}`.trim();
+  return clean.length ? `npm run bench -- ${clean.join(" ")}` : "npm run bench";
 }

@@ -11,8 +11,16 @@ export interface RunTime {
   gpuMs: number | null;
 }
 
+export interface DispatchSummary {
+  kernel: string;
+  workgroups: number[];
+  ms: number | null;
+}
+
 export interface Prepared {
   run(): Promise<RunTime>;
+  /** Ours only: the dispatches of the last timed run (where the time went, and the grid). */
+  dispatches?(): DispatchSummary[];
   /** The case's output, in our layout. */
   output(): Promise<Float32Array>;
   dispose(): void;
@@ -30,7 +38,9 @@ export interface PeerEngine {
 export function prepareOurs(c: KernelCase, host: HostTensor[], timestamps: boolean): Prepared {
   const xs = host.map((h) => fromHost(h.data, h.shape));
   const compute = (): Tensor => noGrad(() => c.ours(xs));
+  let last: DispatchSummary[] = [];
   return {
+    dispatches: () => last,
     async run() {
       let out: Tensor | null = null;
       const t0 = performance.now();
@@ -41,6 +51,11 @@ export function prepareOurs(c: KernelCase, host: HostTensor[], timestamps: boole
       const wallMs = performance.now() - t0;
       (out as Tensor | null)?.dispose();
       const gpuMs = timestamps ? records.reduce((s, r) => s + (r.timeMs ?? 0), 0) : null;
+      last = records.map((r) => ({
+        kernel: r.kernel,
+        workgroups: [...r.workgroups],
+        ms: r.timeMs === null ? null : +r.timeMs.toFixed(4),
+      }));
       return { wallMs, gpuMs };
     },
     async output() {

@@ -215,6 +215,7 @@ export async function runCase(
     const oursT = timingOf(times.get("ours")!);
     if (!row) {
       out.ours = oursT;
+      out.dispatches = prepared.get("ours")?.dispatches?.() ?? [];
       Object.assign(out, rates(c, oursT, ctx.probe));
     }
     for (const [n, ts] of times) {

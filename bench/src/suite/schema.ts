@@ -61,6 +61,7 @@ const KERNEL: Shape = {
   gbs: "number?",
   pctFma: "number?",
   pctBw: "number?",
+  dispatches: "array?",
 };
 const PIPELINE: Shape = {
   name: "string",

@@ -71,6 +71,8 @@ export interface KernelRow {
   ours: Timing | null;
   gflops?: number;
   gbs?: number;
+  /** Our dispatches in the last timed run: kernel, grid, GPU ms (the time split and the grid). */
+  dispatches?: { kernel: string; workgroups: number[]; ms: number | null }[];
   /** % of the probe's FMA rate and of its copy bandwidth. */
   pctFma?: number;
   pctBw?: number;
