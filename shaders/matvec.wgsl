@@ -8,6 +8,12 @@
 // sums of each (m, j) are added in workgroup memory by a halving tree — a fixed order, so the
 // same bits every run. Workgroup y is the column block; z is the batch item (matmul_batch.wgsl).
 // A is [M, K] row-major, or [K, M] when TRANS_A.
+//
+// Entry point `columns`: the same product against B stored [K, N] (x · W with W [in, out], as
+// Keras and a plain matmul store it). Now B's rows are contiguous in n, so a 64 × 4 workgroup
+// gives each of its 64 x-threads one output column j (neighbours read neighbouring addresses)
+// and each of its 4 y-threads every 4th k; the 4 partial sums of each (m, j) are then added in
+// workgroup memory in a fixed order. Workgroup x (and y beyond 65535) is the block of 64 columns.
 
 override TRANS_A: bool = false;
 override WG: u32 = 128;
@@ -78,5 +84,43 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   let j = j0 + t % COLS;
   if (m < M && j < N) {
     out[params.outOffset + wid.z * M * N + m * N + j] = partial[t * WG];
+  }
+}
+
+const KN_COLS = 64u;
+const KN_SPLIT = 4u;
+var<workgroup> partialKN: array<f32, 1024>; // [KN_SPLIT][MAXM][KN_COLS]
+
+@compute @workgroup_size(64, 4)
+fn columns(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let M = params.m;
+  let N = params.n;
+  let K = params.k;
+  let j = (wid.x + wid.y * 65535u) * KN_COLS + lid.x;
+  let offs = batchOffsets(wid.z);
+  var acc: array<f32, 4>;
+  if (j < N) {
+    for (var k = lid.y; k < K; k += KN_SPLIT) {
+      let bv = b[offs.y + k * N + j];
+      for (var m = 0u; m < MAXM; m++) {
+        if (m < M) {
+          let av = a[offs.x + select(m * K + k, k * M + m, TRANS_A)];
+          acc[m] = fma(av, bv, acc[m]);
+        }
+      }
+    }
+  }
+  for (var m = 0u; m < MAXM; m++) {
+    partialKN[(lid.y * MAXM + m) * KN_COLS + lid.x] = acc[m];
+  }
+  workgroupBarrier();
+  // Thread row y = m adds the KN_SPLIT partials of row m, in order.
+  let m = lid.y;
+  if (m < M && j < N) {
+    var sum = 0.0;
+    for (var s = 0u; s < KN_SPLIT; s++) {
+      sum += partialKN[(s * MAXM + m) * KN_COLS + lid.x];
+    }
+    out[params.outOffset + wid.z * M * N + m * N + j] = sum;
   }
 }

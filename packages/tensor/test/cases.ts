@@ -245,6 +245,27 @@ export const cases: { [K in OpName]: Case[] } = {
       label: "matvec with Aᵀ",
       tol: { rtol: 1e-4, atol: 1e-5 },
     },
+    {
+      inputs: [f(1, 301), f(301, 130)],
+      label: "matvec columns: 1 row · B [K, N], N past a 64-column block",
+      tol: { rtol: 1e-4, atol: 1e-5 },
+    },
+    {
+      inputs: [f(4, 37), f(2, 37, 65)],
+      label: "matvec columns: 4 rows, B batched (A broadcast)",
+      tol: { rtol: 1e-4, atol: 1e-5 },
+    },
+    {
+      inputs: [f(130, 3), f(130, 9)],
+      call: (a, b) => matmul(transpose(a, 0, 1), b),
+      label: "matvec columns with Aᵀ",
+      tol: { rtol: 1e-4, atol: 1e-5 },
+    },
+    {
+      inputs: [f(5, 33), f(33, 70)],
+      label: "5 rows: the tiled kernel again",
+      tol: { rtol: 1e-4, atol: 1e-5 },
+    },
     { inputs: [f(0, 4), f(4, 3)], label: "empty" },
     { inputs: [f(3, 0), f(0, 2)], label: "K = 0" },
   ],

@@ -26,9 +26,10 @@ import {
   pad8,
 } from "./launch.ts";
 
-/** Rows of A and output columns per workgroup of shaders/matvec.wgsl (its MAXM and COLS). */
+/** Rows of A and output columns per workgroup of shaders/matvec.wgsl (MAXM, COLS, KN_COLS). */
 const MATVEC_MAX_M = 4;
 const MATVEC_COLS = 4;
+const MATVEC_KN_COLS = 64;
 
 export const planners: { [K in keyof Routines]: Planner<K> } = {
   ...convPlanners,
@@ -110,15 +111,16 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
       bytes: 4 * batch * (a.m * a.k + a.k * a.n + a.m * a.n),
       flops: 2 * batch * a.m * a.n * a.k,
     };
-    // A few rows against a weight stored [N, K] (a fully connected layer at small batch): the
-    // matrix-vector kernel keeps every thread busy where a 64×64 tile would idle 63 rows of 64.
-    if (a.m <= MATVEC_MAX_M && a.transB) {
-      const blocks = Math.ceil(a.n / MATVEC_COLS);
+    // A few rows against a weight (a fully connected layer at small batch): the matrix-vector
+    // kernels keep every thread busy where a 64×64 tile would idle 63 rows of 64. B stored
+    // [N, K] takes `main`, B stored [K, N] `columns` (see shaders/matvec.wgsl).
+    if (a.m <= MATVEC_MAX_M) {
+      const blocks = Math.ceil(a.n / (a.transB ? MATVEC_COLS : MATVEC_KN_COLS));
       return [
         {
-          kernel: `matvec${a.transA ? "·Aᵀ" : ""}`,
+          kernel: `matvec${a.transA ? "·Aᵀ" : ""}${a.transB ? "·Bᵀ" : ""}`,
           source: `${matmulBatchWgsl}\n${matvecWgsl}`,
-          entry: "main",
+          entry: a.transB ? "main" : "columns",
           constants: { TRANS_A: a.transA ? 1 : 0 },
           params,
           ...cost,
