@@ -9,7 +9,9 @@
 //   source row t / stepH; everything outside the source is zero — the padding is materialised
 //   once here, so the convolution's inner loop has no branches. With `masked`, a source value
 //   counts as zero where the same element of `mask` (a fused ReLU's output) is ≤ 0: the ReLU's
-//   backward happens here, in the same pass.
+//   backward happens here, in the same pass. With `channelsLast` (one group only) the source
+//   is [image][row][column][channel] instead — a matmul's B stored [N, K] read as K channels
+//   of an N-pixel row (conv-forward.ts: matmulPlan).
 // packWeights: dst[((g · blocks + b) · taps + tap) · rows + m] is a vec4 over 4 consecutive
 //   input channels of output channel m (zero for m ≥ rowCount or past the input channels).
 //   With `transposed`, the roles of the weight's two channel dims swap and the taps are
@@ -42,6 +44,7 @@ struct Params {
   transposed: u32,
   masked: u32,
   maskOffset: u32,
+  channelsLast: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -68,10 +71,15 @@ fn packInput(@builtin(global_invocation_id) gid: vec3u) {
     let sy = u32(t) / P.stepH;
     var v = vec4f(0.0);
     if (column && t >= 0 && u32(t) % P.stepH == 0u && sy < P.srcH) {
-      let at = P.srcOffset + ((ig * P.channels + b * 4u) * P.srcH + sy) * P.srcW + sx;
+      var at = P.srcOffset + ((ig * P.channels + b * 4u) * P.srcH + sy) * P.srcW + sx;
+      var stride = hw;
+      if (P.channelsLast != 0u) {
+        at = P.srcOffset + ((ig * P.srcH + sy) * P.srcW + sx) * P.channels + b * 4u;
+        stride = 1u;
+      }
       for (var i = 0u; i < 4u; i++) {
         if (b * 4u + i < P.channels) {
-          let s = at + i * hw;
+          let s = at + i * stride;
           v[i] = src[s];
           if (P.masked != 0u && !(mask[s - P.srcOffset + P.maskOffset] > 0.0)) { v[i] = 0.0; }
         }

@@ -7,7 +7,7 @@
 import convWgsl from "../../../../../shaders/conv2d.wgsl";
 import packWgsl from "../../../../../shaders/conv2d_pack.wgsl";
 import smallWgsl from "../../../../../shaders/conv2d_small.wgsl";
-import type { Region } from "../backend.ts";
+import type { MatmulArgs, Region } from "../backend.ts";
 import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
 import { laneSlots, pixelSlots, useSubgroups } from "./conv-lanes.ts";
 import { bindable, imagesPerLaunch, window } from "./conv-split.ts";
@@ -45,6 +45,8 @@ export interface PackSource {
   padTop: number;
   padLeft: number;
   step: readonly [number, number];
+  /** Source stored [image][row][column][channel] (one group); NCHW when absent. */
+  channelsLast?: boolean;
 }
 
 /** Vec4s packInput writes for `images` images (plus `spare` zero-filled ones at the end). */
@@ -97,6 +99,7 @@ export function packInput(
       transposed: 0,
       masked: mask ? 1 : 0,
       maskOffset: maskWin.offset,
+      channelsLast: p.channelsLast ? 1 : 0,
     },
     storages: [dst.storage, src.storage, (mask ?? src).storage],
     ranges: [null, win.range, maskWin.range],
@@ -122,7 +125,9 @@ function grid3(
 
 /** What the convolution kernel runs: a strided conv of a packed, padded input. */
 interface Conv {
-  name: "conv2d" | "convTranspose2d";
+  name: "conv2d" | "convTranspose2d" | "matmul";
+  /** Weights stored [cin][cout][taps] with the taps flipped (the transposed conv's), not OIHW. */
+  iohw: boolean;
   batch: number;
   groups: number;
   cin: number;
@@ -156,6 +161,7 @@ function asForward(G: ConvGeometry): Conv {
   };
   return {
     name: "conv2d",
+    iohw: false,
     batch: G.batch,
     groups,
     cin,
@@ -188,6 +194,7 @@ function asTransposed(G: ConvGeometry): Conv {
   };
   return {
     name: "convTranspose2d",
+    iohw: true,
     batch: G.batch,
     groups,
     cin,
@@ -212,9 +219,9 @@ interface Rows {
 function weightSpan(c: Conv, slice: Rows): [number, number] {
   const taps = c.kH * c.kW;
   if (slice.count === c.cout) return [0, c.groups * c.cin * c.cout * taps];
-  // Slices are only cut with one group. conv2d: OIHW, a slice is contiguous; the transposed
-  // conv's weights are [its cin][cout][taps], so a slice is strided across the whole tensor.
-  if (c.name === "conv2d") return [slice.start * c.cin * taps, slice.count * c.cin * taps];
+  // Slices are only cut with one group. OIHW: a slice is contiguous; the transposed conv's
+  // weights are [its cin][cout][taps], so a slice is strided across the whole tensor.
+  if (!c.iohw) return [slice.start * c.cin * taps, slice.count * c.cin * taps];
   return [slice.start * taps, ((c.cin - 1) * c.cout + slice.count) * taps];
 }
 
@@ -253,9 +260,10 @@ function packWeights(
       rows,
       outPerGroup: c.cout,
       rowCount: slice.count,
-      transposed: c.name === "convTranspose2d" ? 1 : 0,
+      transposed: c.iohw ? 1 : 0,
       masked: 0,
       maskOffset: 0,
+      channelsLast: 0,
     },
     storages: [dst.storage, w.storage],
     ranges: [null, win.range],
@@ -280,8 +288,8 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
   const plane = c.outH * c.outW;
   const tail = sg ? "" : " (no subgroups)";
   const small =
-    (allowSmall && plane <= T.smallPlane) ||
-    (plane <= T.smallPlaneManyChannels && c.cout >= 64 * T.to);
+    allowSmall &&
+    (plane <= T.smallPlane || (plane <= T.smallPlaneManyChannels && c.cout >= 64 * T.to));
   if (small) {
     const { to } = T;
     const tq = plane <= 16 ? 2 : T.tq;
@@ -340,7 +348,8 @@ function plan(
 ): Launch[] {
   const sg = forwardTuning.subgroups && useSubgroups(ctx.info);
   // The small-plane kernel's tiles of 128 rows may not fit where the plain kernel's 16 do.
-  let k = kernelFor(c, sg);
+  // A matmul's "plane" is one row of N columns: lanes over pixels measured faster for it.
+  let k = kernelFor(c, sg, c.name !== "matmul");
   let slices = channelSlices(c, k.tile, ctx);
   if (!slices) {
     k = kernelFor(c, sg, false);
@@ -434,4 +443,50 @@ export function transposedPlan(
   bytes: number,
 ): Launch[] {
   return plan(asTransposed(a.geom), { ...a, relu: false }, maxPerDim, ctx, flops, bytes);
+}
+
+/**
+ * out = A · B (no batch) as a 1×1 convolution: A's M rows are the output channels (the
+ * "weights", [M, K] or [K, M] when transA, the IOHW layout), B's N columns the pixels of a 1×N
+ * image of K channels ([K, N], or [N, K] channels-last when transB). The conv kernels' register
+ * blocks and broadcast weights beat the workgroup-memory tiles of matmul.wgsl on CPU adapters
+ * (bench-engine/NOTES.md); the packs cost O(MK + KN) against the product's O(MNK).
+ */
+export function matmulPlan(
+  a: MatmulArgs,
+  maxPerDim: number,
+  ctx: PlanContext,
+  flops: number,
+  bytes: number,
+): Launch[] {
+  const src: PackSource = {
+    batch: 1,
+    groups: 1,
+    channels: a.k,
+    srcH: 1,
+    srcW: a.n,
+    dstH: 1,
+    dstW: a.n,
+    padTop: 0,
+    padLeft: 0,
+    step: [1, 1],
+    channelsLast: a.transB,
+  };
+  const c: Conv = {
+    name: "matmul",
+    iohw: a.transA,
+    batch: 1,
+    groups: 1,
+    cin: a.k,
+    cout: a.m,
+    src,
+    outH: 1,
+    outW: a.n,
+    kH: 1,
+    kW: 1,
+    stride: [1, 1],
+    dilation: [1, 1],
+  };
+  const args = { x: a.b, w: a.a, bias: null, out: a.out, relu: false, mask: null };
+  return plan(c, args, maxPerDim, ctx, flops, bytes);
 }

@@ -15,6 +15,7 @@ import { sizeOf } from "../../shape.ts";
 import type { Region, Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
 import { convPlanners } from "./conv.ts";
+import { matmulPlan } from "./conv-forward.ts";
 import {
   checkRank,
   exprLabel,
@@ -30,6 +31,14 @@ import {
 const MATVEC_MAX_M = 4;
 const MATVEC_COLS = 4;
 const MATVEC_KN_COLS = 64;
+
+/**
+ * Unbatched matmuls of at least minWork multiply-adds (M, K ≥ 16, N ≥ 64) run as 1×1
+ * convolutions through the conv kernels (conv-forward.ts: matmulPlan); the rest, and every
+ * batched one, through matmul.wgsl. On lavapipe the conv route is about 3× faster from 128³ up
+ * and no faster at 64³ (bench-engine/overhead.ts, NOTES in bench-engine/README.md).
+ */
+export const matmulTuning = { viaConv: true, minWork: 128 ** 3 };
 
 export const planners: { [K in keyof Routines]: Planner<K> } = {
   ...convPlanners,
@@ -89,7 +98,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     ];
   },
 
-  matmul: (a) => {
+  matmul: (a, maxPerDim, ctx) => {
     const batch = sizeOf(a.batchShape);
     if (a.m * a.n * batch === 0) return [];
     if (a.batchShape.length > 4) throw new Error("matmul: at most 4 batch dims are supported");
@@ -127,6 +136,10 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
           workgroups: [Math.min(blocks, 65535), Math.ceil(blocks / 65535), batch],
         },
       ];
+    }
+    const big = a.m * a.n * a.k >= matmulTuning.minWork && Math.min(a.m, a.k) >= 16 && a.n >= 64;
+    if (batch === 1 && matmulTuning.viaConv && big) {
+      return matmulPlan(a, maxPerDim, ctx, cost.flops, cost.bytes);
     }
     return [
       {
