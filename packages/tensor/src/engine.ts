@@ -18,6 +18,8 @@ export interface MemoryInfo {
   bytes: number;
   /** Bytes kept in buffer pools for reuse. */
   pooledBytes: number;
+  /** Bytes of derived buffers kept across steps (the WebGPU backend's packed conv weights). */
+  cachedBytes: number;
   storages: number;
 }
 
@@ -101,14 +103,16 @@ class Engine {
   memory(): MemoryInfo {
     let bytes = 0;
     let pooledBytes = 0;
+    let cachedBytes = 0;
     let storages = 0;
     for (const b of this.backends.values()) {
       const m = b.memory();
       bytes += m.bytes;
       pooledBytes += m.pooledBytes;
+      cachedBytes += m.cachedBytes ?? 0;
       storages += m.storages;
     }
-    return { tensors: this.liveTensors, bytes, pooledBytes, storages };
+    return { tensors: this.liveTensors, bytes, pooledBytes, cachedBytes, storages };
   }
 
   // ---- storages -----------------------------------------------------------------------------

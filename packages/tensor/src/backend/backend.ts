@@ -121,6 +121,8 @@ export interface BackendMemory {
   bytes: number;
   /** Bytes parked in the buffer pool for reuse. */
   pooledBytes: number;
+  /** Bytes of derived buffers kept across steps (packed conv weights); 0 where there are none. */
+  cachedBytes?: number;
   storages: number;
 }
 

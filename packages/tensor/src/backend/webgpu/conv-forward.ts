@@ -375,11 +375,25 @@ function plan(
     { weights: weightSpan(c, widest)[1], "packed weights": 4 * wCount },
   );
   const xp: Region = { storage: ctx.scratch("float32", 4 * packedSize(c.src, images)), offset: 0 };
-  const wp: Region = { storage: ctx.scratch("float32", 4 * wCount), offset: 0 };
+  // Conv weights are usually constant (inference, DeepDream): their packed layout is kept across
+  // steps and refilled only when the weights are written. A matmul's "weights" are activations.
+  const derived = c.name !== "matmul" ? ctx.derived?.bind(ctx) : undefined;
+  let shared: Region | null = null;
   const launches: Launch[] = [];
   for (const slice of slices) {
     const rows = roundUp(slice.count, k.tile);
-    launches.push(packWeights(c, a.w, wp, rows, slice, maxPerDim));
+    let wp: Region;
+    if (derived) {
+      const layout = `${c.iohw ? "IOHW" : "OIHW"} g${c.groups} ${c.cin}→${c.cout} ${c.kH}×${c.kW}`;
+      const key = `${c.name} packed weights ${layout} rows ${rows} [${slice.start}, +${slice.count}) at ${a.w.offset}`;
+      const d = derived(key, a.w.storage, 4 * c.groups * blocks * taps * rows);
+      wp = { storage: d.storage, offset: 0 };
+      if (d.fresh) launches.push(packWeights(c, a.w, wp, rows, slice, maxPerDim));
+    } else {
+      shared ??= { storage: ctx.scratch("float32", 4 * wCount), offset: 0 };
+      wp = shared;
+      launches.push(packWeights(c, a.w, wp, rows, slice, maxPerDim));
+    }
     for (let n0 = 0; n0 < c.batch; n0 += images) {
       const n = Math.min(images, c.batch - n0);
       // One chunk of images is packed once, whatever the number of channel slices.

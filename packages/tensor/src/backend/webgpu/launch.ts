@@ -109,6 +109,11 @@ export interface PlanContext {
   info: BackendInfo;
   /** Temporary memory, freed once the launches are recorded (stream order keeps that safe). */
   scratch(dtype: DType, length: number): Storage;
+  /**
+   * Memory derived from `source` and kept across steps under `key` (float32); `fresh` when it
+   * must be filled first (new, or `source` written since). Absent: derive into scratch.
+   */
+  derived?(key: string, source: Storage, length: number): { storage: Storage; fresh: boolean };
 }
 
 export type Planner<K extends keyof Routines> = (

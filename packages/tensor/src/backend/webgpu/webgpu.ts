@@ -16,6 +16,21 @@ import { Recorder } from "./recorder.ts";
 
 interface GpuStorage extends Storage {
   buffer: GPUBuffer;
+  /** Launches and uploads that have written this storage: a version for derived caches. */
+  writes: number;
+}
+
+/**
+ * Derived buffers kept across steps (conv weights in their packed layout): at most this many
+ * bytes, least recently used evicted first. An entry is refilled when its source storage has
+ * been written since, and dropped when the source is freed.
+ */
+export const derivedCacheTuning = { maxBytes: 512 * 1024 * 1024 };
+
+interface Derived {
+  storage: GpuStorage;
+  sourceId: number;
+  version: number;
 }
 
 let nextId = 1;
@@ -34,6 +49,10 @@ export class WebGPUBackend implements Backend {
   >();
   private liveBytes = 0;
   private live = 0;
+  /** Derived buffers by key, in least-recently-used order, and their keys by source storage. */
+  private readonly derived = new Map<string, Derived>();
+  private readonly derivedBySource = new Map<number, Set<string>>();
+  private derivedBytes = 0;
   private validationError: string | null = null;
 
   constructor(
@@ -85,8 +104,66 @@ export class WebGPUBackend implements Backend {
       refs: 0,
       freed: false,
       buffer,
+      writes: 0,
     };
     return s;
+  }
+
+  /**
+   * A buffer of `length` elements derived from `source` (e.g. packed weights), kept under `key`:
+   * `fresh` says it must be (re)filled — it is new, or `source` was written since it was filled.
+   * The caller records the filling launch before anything that reads it.
+   */
+  private derive(
+    what: string,
+    source: Storage,
+    length: number,
+  ): { storage: Storage; fresh: boolean } {
+    const src = source as GpuStorage;
+    const key = `#${src.id} ${what}`;
+    const hit = this.derived.get(key);
+    if (hit) {
+      this.derived.delete(key); // re-inserted below: most recently used
+      this.derived.set(key, hit);
+      const fresh = hit.version !== src.writes;
+      hit.version = src.writes;
+      return { storage: hit.storage, fresh };
+    }
+    const bytes = length * 4;
+    const buffer = this.pool.acquire(bytes, `derived: ${key}`);
+    const storage: GpuStorage = {
+      id: nextId++,
+      backend: this,
+      dtype: "float32",
+      length,
+      refs: 0,
+      freed: false,
+      buffer,
+      writes: 0,
+    };
+    this.derived.set(key, { storage, sourceId: src.id, version: src.writes });
+    const keys = this.derivedBySource.get(src.id) ?? new Set<string>();
+    keys.add(key);
+    this.derivedBySource.set(src.id, keys);
+    this.derivedBytes += buffer.size;
+    for (const [k] of this.derived) {
+      if (this.derivedBytes <= derivedCacheTuning.maxBytes || k === key) break;
+      this.dropDerived(k);
+    }
+    return { storage, fresh: true };
+  }
+
+  private dropDerived(key: string): void {
+    const d = this.derived.get(key);
+    if (!d) return;
+    this.derived.delete(key);
+    const keys = this.derivedBySource.get(d.sourceId);
+    keys?.delete(key);
+    if (keys && keys.size === 0) this.derivedBySource.delete(d.sourceId);
+    this.derivedBytes -= d.storage.buffer.size;
+    d.storage.freed = true;
+    // Launches already recorded may still read it: back to the pool in stream order.
+    if (!this.lostReason) this.pool.release(d.storage.buffer);
   }
 
   write(storage: Storage, data: HostArray | Float64Array): void {
@@ -98,6 +175,7 @@ export class WebGPUBackend implements Backend {
       data instanceof Want && data.buffer instanceof ArrayBuffer ? data : Want.from(data)
     ) as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
     const { buffer } = storage as GpuStorage;
+    (storage as GpuStorage).writes++;
     if (host.byteLength === 0) return;
     if (this.recorder.idle) {
       this.device.queue.writeBuffer(buffer, 0, host);
@@ -154,6 +232,7 @@ export class WebGPUBackend implements Backend {
   free(storage: Storage): void {
     if (storage.freed) return;
     storage.freed = true;
+    for (const key of this.derivedBySource.get(storage.id) ?? []) this.dropDerived(key);
     const { buffer } = storage as GpuStorage;
     this.liveBytes -= buffer.size;
     this.live--;
@@ -176,6 +255,7 @@ export class WebGPUBackend implements Backend {
         temps.push(s);
         return s;
       },
+      derived: (key, source, length) => this.derive(key, source, length),
     };
     for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx))
       this.launch(l);
@@ -218,6 +298,7 @@ export class WebGPUBackend implements Backend {
 
   private launch(l: Launch): void {
     const { pipeline, layout } = this.pipeline(l);
+    (l.storages[0] as GpuStorage).writes++; // binding 1 is every kernel's output
     const uniform = this.recorder.uniform(packParams(layout, l.params, l.kernel));
     const maxBinding = this.info.limits.maxStorageBufferBindingSize;
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: uniform }];
@@ -251,7 +332,12 @@ export class WebGPUBackend implements Backend {
   }
 
   memory(): BackendMemory {
-    return { bytes: this.liveBytes, pooledBytes: this.pool.pooledBytes, storages: this.live };
+    return {
+      bytes: this.liveBytes,
+      pooledBytes: this.pool.pooledBytes,
+      cachedBytes: this.derivedBytes,
+      storages: this.live,
+    };
   }
 
   beginTrace(): void {
@@ -279,6 +365,10 @@ export class WebGPUBackend implements Backend {
 
   destroy(): void {
     if (this.lostReason === null) this.lostReason = "destroyed: released by the program";
+    for (const d of this.derived.values()) d.storage.buffer.destroy();
+    this.derived.clear();
+    this.derivedBySource.clear();
+    this.derivedBytes = 0;
     this.pool.clear();
     this.recorder.destroy();
     this.device.destroy();
