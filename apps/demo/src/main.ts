@@ -31,7 +31,7 @@ function deviceStrip(): HTMLElement {
   const tick = () => {
     if (!engine.has("webgpu")) return;
     const m = engine.memory();
-    chip.textContent = `${deviceInfo().adapter} · ${fmtBytes(m.bytes + m.pooledBytes)} on the GPU`;
+    chip.textContent = `${deviceInfo().adapter} · ${fmtBytes(m.bytes + m.pooledBytes + m.cachedBytes)} on the GPU`;
   };
   setInterval(tick, 1000);
   tick();

@@ -146,7 +146,12 @@ class Engine {
     const backend = t.backend;
     const storage = backend.alloc(t.dtype, sizeOf(t.shape));
     storage.refs = 1;
-    backend.run("elementwise", { expr: e, shape: t.shape, out: { storage, offset: 0 } });
+    try {
+      backend.run("elementwise", { expr: e, shape: t.shape, out: { storage, offset: 0 } });
+    } catch (err) {
+      backend.free(storage); // a kernel that cannot run (a limit, a lost device) keeps nothing
+      throw err;
+    }
     t.replaceExpr(contiguousLeaf(storage, t.shape), [storage]);
     return { storage, offset: 0 };
   }

@@ -63,6 +63,31 @@ test("a forced small binding limit is reported by name", async () => {
   await init({ backend: "webgpu", fresh: true });
 });
 
+test("a routine that fails on a device limit loses nothing: no buffer, no tensor left behind", async () => {
+  await init({ backend: "webgpu", limits: { maxStorageBufferBindingSize: 4096 }, fresh: true });
+  try {
+    const a = F.ones([1, 2048]);
+    const b = F.ones([2048, 3]);
+    // conv2d too: its packs allocate scratch before the limit is found
+    const x = F.ones([1, 4, 40, 40]);
+    const w = F.ones([2, 4, 3, 3]);
+    for (const f of [() => F.matmul(a, b), () => F.conv2d(x, w)]) {
+      // The first call realises the lazy inputs into buffers (they stay with a, b, x, w).
+      expect(f).toThrow(/maxStorageBufferBindingSize/);
+      const before = engine.memory();
+      expect(f).toThrow(/maxStorageBufferBindingSize/);
+      const after = engine.memory();
+      expect(after.tensors).toBe(before.tensors);
+      expect(after.storages).toBe(before.storages);
+      expect(after.bytes).toBe(before.bytes);
+    }
+    // and the engine still works
+    expect(Array.from(await F.add(F.ones([4]), 1).data())).toEqual([2, 2, 2, 2]);
+  } finally {
+    await init({ backend: "webgpu", fresh: true });
+  }
+});
+
 test("assertFinite finds NaN and infinity", async () => {
   await assertFinite(tensor([1, 2, 3]));
   const bad = F.div(tensor([1, 0, -1]), tensor([0, 0, 1]));

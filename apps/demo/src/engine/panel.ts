@@ -98,13 +98,14 @@ function memoryCard(): { el: HTMLElement; tick: () => void } {
       return;
     }
     const m = engine.memory();
-    history.push(m.bytes + m.pooledBytes);
+    history.push(m.bytes + m.pooledBytes + m.cachedBytes);
     if (history.length > 60) history.shift();
     replace(
       nums,
       ...[
         ["in tensors", fmtBytes(m.bytes)],
         ["pooled for reuse", fmtBytes(m.pooledBytes)],
+        ["packed weights kept", fmtBytes(m.cachedBytes)],
         ["storages", String(m.storages)],
         ["live tensors", String(m.tensors)],
       ].map(([k, v]) => h("div", { class: "stat" }, h("b", null, v), h("small", null, k))),

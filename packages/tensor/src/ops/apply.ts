@@ -29,7 +29,12 @@ export function apply<K extends OpName>(
     const { shape, dtype } = def.shape(inputs, attrs);
     const storage = backend.alloc(dtype, sizeOf(shape));
     out = new Tensor(shape, dtype, backend, contiguousLeaf(storage, shape), name);
-    def.forward(inputs, out, attrs);
+    try {
+      def.forward(inputs, out, attrs);
+    } catch (e) {
+      out.dispose(); // a routine that throws (a limit, a lost device) leaves no buffer behind
+      throw e;
+    }
   }
   if (engine.debug >= DEBUG_OPS) {
     const how = def.kind === "routine" ? "" : out.isLazy ? " (fused, lazy)" : " (view)";

@@ -257,10 +257,13 @@ export class WebGPUBackend implements Backend {
       },
       derived: (key, source, length) => this.derive(key, source, length),
     };
-    for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx))
-      this.launch(l);
-    // Later users of these buffers are recorded after the launches that read them.
-    for (const s of temps) this.free(s);
+    try {
+      for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx))
+        this.launch(l);
+    } finally {
+      // Later users of these buffers are recorded after the launches that read them.
+      for (const s of temps) this.free(s);
+    }
   }
 
   /** Long rows reduce in passes: chunks to partials in a scratch buffer, partials to the result. */
