@@ -18,8 +18,10 @@ import { fillTemplate } from "./template.ts";
  * Register blocks. conv2d.wgsl: pixels per thread (tp) and output channels per workgroup (tm, a
  * multiple of 8; 8 when there are at most 8 channels). Small planes take conv2d_small.wgsl: output
  * channels per thread (to) and pixels per workgroup (8·tq, or 16 for planes of at most 16).
- * Measured on lavapipe (bench-conv/NOTES.md): lanes over channels win from 32² down when there
- * are 128 channels or more, and always below 128 pixels, where lanes over pixels would idle.
+ * Measured on lavapipe (bench-conv/NOTES.md): lanes over channels win below 128 pixels, where
+ * lanes over pixels would idle, and at 14² with 128 channels or more. With packed weights
+ * cached (no packing in the timed call), lanes over pixels won at 16² and 32² (15–25%, forward
+ * and input gradient), so the many-channel threshold went from 32² down to 14².
  */
 export const forwardTuning = {
   tp: 4,
@@ -27,7 +29,7 @@ export const forwardTuning = {
   to: 2,
   tq: 4,
   smallPlane: 128,
-  smallPlaneManyChannels: 1024,
+  smallPlaneManyChannels: 196,
   subgroups: true,
 };
 
