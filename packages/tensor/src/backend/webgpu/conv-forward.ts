@@ -19,9 +19,9 @@ import { fillTemplate } from "./template.ts";
  * multiple of 8; 8 when there are at most 8 channels). Small planes take conv2d_small.wgsl: output
  * channels per thread (to) and pixels per workgroup (8·tq, or 16 for planes of at most 16).
  * Measured on lavapipe (bench-conv/NOTES.md): lanes over channels win below 128 pixels, where
- * lanes over pixels would idle, and at 14² with 128 channels or more. With packed weights
- * cached (no packing in the timed call), lanes over pixels won at 16² and 32² (15–25%, forward
- * and input gradient), so the many-channel threshold went from 32² down to 14².
+ * lanes over pixels would idle, and, with 128 output channels or more, on planes that fill
+ * tiles of 256 pixels badly (14², 28²); lanes over pixels win on planes that fill them (16²,
+ * 32², 56² and up) now that packed weights are cached and no longer part of each call.
  */
 export const forwardTuning = {
   tp: 4,
@@ -29,7 +29,8 @@ export const forwardTuning = {
   to: 2,
   tq: 4,
   smallPlane: 128,
-  smallPlaneManyChannels: 196,
+  /** With ≥ 128 output channels, lanes over channels also where pixel tiles fill below this. */
+  minPixelFill: 0.9,
   subgroups: true,
 };
 
@@ -289,9 +290,13 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
   const T = forwardTuning;
   const plane = c.outH * c.outW;
   const tail = sg ? "" : " (no subgroups)";
+  // How full the last tile of 64·tp pixels is, over all tiles: 28² = 784 pixels fill 4 tiles of
+  // 256 to 77%, 32² fills them exactly.
+  const pixelTile = 64 * T.tp;
+  const fill = plane / (Math.ceil(plane / pixelTile) * pixelTile);
   const small =
     allowSmall &&
-    (plane <= T.smallPlane || (plane <= T.smallPlaneManyChannels && c.cout >= 64 * T.to));
+    (plane <= T.smallPlane || (c.cout >= 64 * T.to && fill < T.minPixelFill));
   if (small) {
     const { to } = T;
     const tq = plane <= 16 ? 2 : T.tq;
