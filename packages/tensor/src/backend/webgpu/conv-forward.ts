@@ -295,8 +295,7 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
   const pixelTile = 64 * T.tp;
   const fill = plane / (Math.ceil(plane / pixelTile) * pixelTile);
   const small =
-    allowSmall &&
-    (plane <= T.smallPlane || (c.cout >= 64 * T.to && fill < T.minPixelFill));
+    allowSmall && (plane <= T.smallPlane || (c.cout >= 64 * T.to && fill < T.minPixelFill));
   if (small) {
     const { to } = T;
     const tq = plane <= 16 ? 2 : T.tq;
