@@ -1,5 +1,12 @@
 // The buffer pool: freed GPU buffers wait here, sorted by size class, for the next tensor of a
 // similar size. Classes step by 1/8 of a power of two, so a reused buffer wastes at most 12.5%.
+//
+// A buffer is freed as soon as its tensor is, which is usually while the dispatches that read or
+// write it are still recorded in the open command encoder, not yet submitted. Keeping it in the
+// pool is safe (its next user is recorded after those dispatches, and uploads into a busy buffer
+// go through a staging copy in stream order), but destroying it is not: WebGPU rejects a submit
+// that names a destroyed buffer ("used in submit while destroyed"). So a buffer over the cap is
+// handed to `retire`, which destroys it only after the submit that last uses it.
 
 export function sizeClass(bytes: number): number {
   const b = Math.max(16, Math.ceil(bytes / 4) * 4);
@@ -16,6 +23,8 @@ export class BufferPool {
     private readonly device: GPUDevice,
     /** Above this many pooled bytes, freed buffers are destroyed instead of kept. */
     private readonly cap: number,
+    /** Destroy a buffer once no recorded, unsubmitted work can still use it. */
+    private readonly retire: (buffer: GPUBuffer) => void = (b) => b.destroy(),
   ) {}
 
   acquire(bytes: number, label: string): GPUBuffer {
@@ -36,7 +45,7 @@ export class BufferPool {
   release(buffer: GPUBuffer): void {
     const size = buffer.size;
     if (this.pooled + size > this.cap) {
-      buffer.destroy();
+      this.retire(buffer);
       return;
     }
     const list = this.free.get(size) ?? [];

@@ -59,8 +59,12 @@ export class WebGPUBackend implements Backend {
     readonly device: GPUDevice,
     readonly info: BackendInfo,
   ) {
-    this.pool = new BufferPool(device, Math.min(1 << 30, info.limits.maxBufferSize));
     this.recorder = new Recorder(device, info.features.includes("timestamp-query"));
+    // Buffers over the pool's cap are destroyed after the submit that last uses them, never
+    // while recorded work still names them.
+    this.pool = new BufferPool(device, Math.min(1 << 30, info.limits.maxBufferSize), (b) =>
+      this.recorder.idle ? b.destroy() : this.recorder.onSubmit(() => b.destroy()),
+    );
     this.lost = device.lost.then((l) => {
       if (this.lostReason === null) this.lostReason = `${l.reason}: ${l.message || "no message"}`;
       return this.lostReason;
