@@ -3,6 +3,8 @@
 // floats, doubles; plus hand-assembled bytes the writer never makes (protobuf allows fields
 // in any order and repeated fields in pieces), the inspect summary and the safetensors conversion.
 
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaffeLayerWeights } from "../src/caffe/blob.ts";
 import { readCaffemodel } from "../src/caffe/caffemodel.ts";
@@ -198,5 +200,29 @@ describe("inspect and convert", () => {
     expect(() => caffemodelToSafetensors(big, { f16: true })).toThrow(
       'caffemodel layer "x" blob 0: holds 100000, over F16\'s largest value 65504; convert without --f16',
     );
+  });
+});
+
+describe("browser safety", () => {
+  it("every caffe/ file but caffemodel-node.ts reaches no Node module", () => {
+    const caffe = join(import.meta.dirname, "..", "src", "caffe");
+    const seen = new Set<string>();
+    const external: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, "utf8");
+      for (const [, s] of text.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"([^"]+)"/g)) {
+        if (s.startsWith(".")) visit(resolve(dirname(file), s));
+        else external.push(`${file}: ${s}`);
+      }
+    };
+    const files = readdirSync(caffe).filter((f) => f.endsWith(".ts") && f !== "caffemodel-node.ts");
+    for (const f of files) visit(join(caffe, f));
+    expect(files.length).toBeGreaterThan(6);
+    expect(external).toEqual([]);
+    // The check can fail: the Node file does import node:fs.
+    visit(join(caffe, "caffemodel-node.ts"));
+    expect(external.some((e) => e.endsWith("node:fs/promises"))).toBe(true);
   });
 });
