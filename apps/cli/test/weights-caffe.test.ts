@@ -2,7 +2,10 @@
 // process on a caffemodel our writer made (legacy V1 form, as the VGG files are).
 
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -11,10 +14,11 @@ import { readSafetensorsFile } from "@sheep/models/node";
 import { describe, expect, test } from "vitest";
 
 const bin = join(import.meta.dirname, "..", "bin", "sheep.mjs");
-const run = async (...args: string[]) => {
+const run = (...args: string[]) => runIn({}, ...args);
+const runIn = async (env: Record<string, string>, ...args: string[]) => {
   try {
     const { stdout, stderr } = await promisify(execFile)("node", [bin, ...args], {
-      env: { ...process.env, SHEEP_DEBUG: "" },
+      env: { ...process.env, SHEEP_DEBUG: "", ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -101,5 +105,37 @@ describe("sheep weights, Caffe models", () => {
     expect(errLines(u.stderr)).toEqual([
       "sheep: sheep weights convert needs --out FILE.safetensors",
     ]);
+  });
+
+  test("pull from a mirror on 127.0.0.1: a file that is not the published one is refused", async () => {
+    const body = readFileSync(file);
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? "");
+      res.writeHead(200, { "Content-Length": body.length }).end(body);
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const cache = join(dir, "cache");
+      const r = await runIn(
+        { SHEEP_CACHE_DIR: cache },
+        "weights",
+        "pull",
+        "squeezenet",
+        "--mirror",
+        `${origin}/`,
+      );
+      expect(r.code).toBe(1);
+      expect(errLines(r.stderr).filter((l) => l.startsWith("sheep:"))).toEqual([
+        `sheep: checksum mismatch for ${origin}/squeezenet_v1.1.caffemodel: expected sha256 ` +
+          "72b912ace512e8621f8ff168a7d72af55910d3c7c9445af8dfbff4c2ee960142, got " +
+          `${createHash("sha256").update(body).digest("hex")}; deleted the download`,
+      ]);
+      expect(requests).toEqual(["/squeezenet_v1.1.caffemodel"]);
+      expect(existsSync(join(cache, "weights", "squeezenet_v1.1.caffemodel"))).toBe(false);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -20,7 +20,7 @@ import { formatBytes, ProgressBar } from "../progress.ts";
 const USAGE = `sheep weights list [--json]
        sheep weights inspect FILE[.caffemodel] [--json]
        sheep weights convert FILE.caffemodel --out FILE.safetensors [--f16]
-       sheep weights pull NAME [--url URL] [--force]
+       sheep weights pull NAME [--url URL | --mirror URL] [--force]
        sheep weights verify NAME|FILE`;
 
 async function list(json: boolean): Promise<number> {
@@ -51,10 +51,16 @@ async function list(json: boolean): Promise<number> {
   return 0;
 }
 
-async function pull(name: string, url: string | undefined, force: boolean): Promise<number> {
+async function pull(
+  name: string,
+  url: string | undefined,
+  mirror: string | undefined,
+  force: boolean,
+): Promise<number> {
   let bar: ProgressBar | null = null;
   const result = await pullWeights(name, {
     url,
+    mirror,
     force,
     onProgress: (p) => {
       bar ??= new ProgressBar(`pull ${name}`, p.total ?? 0, { unit: formatBytes });
@@ -106,6 +112,7 @@ export const weights: Command = {
   options: {
     json: { type: "boolean" },
     url: { type: "string" },
+    mirror: { type: "string" },
     force: { type: "boolean" },
     out: { type: "string" },
     f16: { type: "boolean" },
@@ -136,6 +143,7 @@ export const weights: Command = {
         return pull(
           need("a NAME (see `sheep weights list`)"),
           v.url as string | undefined,
+          (v.mirror as string | undefined)?.replace(/\/+$/, ""),
           Boolean(v.force),
         );
       case "convert":
