@@ -1,11 +1,16 @@
-// `sheep weights list|inspect|pull|verify`: the weights registry and safetensors files.
+// `sheep weights list|inspect|convert|pull|verify`: the weights registry, safetensors files and
+// Caffe models (.caffemodel).
 
 import { existsSync, statSync } from "node:fs";
 import {
+  convertCaffemodelFile,
+  formatCaffemodelSummary,
   formatInspect,
   inspectFile,
   listWeights,
   pullWeights,
+  readCaffemodelFile,
+  summarizeCaffemodel,
   verifyWeights,
   weightsPath,
 } from "@sheep/models/node";
@@ -13,7 +18,8 @@ import { type Command, UsageError } from "../args.ts";
 import { formatBytes, ProgressBar } from "../progress.ts";
 
 const USAGE = `sheep weights list [--json]
-       sheep weights inspect FILE [--json]
+       sheep weights inspect FILE[.caffemodel] [--json]
+       sheep weights convert FILE.caffemodel --out FILE.safetensors [--f16]
        sheep weights pull NAME [--url URL] [--force]
        sheep weights verify NAME|FILE`;
 
@@ -39,7 +45,7 @@ async function list(json: boolean): Promise<number> {
   for (const r of rows) {
     const where = r.present ? `at ${r.path}` : r.url ? "not pulled yet" : "converted on first use";
     console.log(
-      `${r.name.padEnd(7)} ${formatBytes(r.bytes).padStart(9)}  ${where}\n        ${r.description}\n        license: ${r.license}`,
+      `${r.name.padEnd(11)} ${formatBytes(r.bytes).padStart(9)}  ${where}\n        ${r.description}\n        license: ${r.license}`,
     );
   }
   return 0;
@@ -59,6 +65,25 @@ async function pull(name: string, url: string | undefined, force: boolean): Prom
   console.log(
     result.downloaded ? `downloaded ${name} to ${result.path}` : `${name} is at ${result.path}`,
   );
+  for (const path of result.companions ?? []) console.log(`  with ${path}`);
+  return 0;
+}
+
+const isCaffemodel = (file: string) => file.toLowerCase().endsWith(".caffemodel");
+
+/** Adds the file's name to the first line of an error, as `inspect` does for safetensors. */
+const naming = (file: string) => (e: Error) => {
+  throw new Error(`${file}: ${e.message}`);
+};
+
+async function convert(file: string, out: string | undefined, f16: boolean): Promise<number> {
+  if (!isCaffemodel(file)) throw new UsageError(`convert reads a .caffemodel file, not "${file}"`);
+  if (!out) throw new UsageError("sheep weights convert needs --out FILE.safetensors");
+  const r = await convertCaffemodelFile(file, out, { f16 }).catch(naming(file));
+  console.log(
+    `wrote ${out}: ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} parameters, ` +
+      `${f16 ? "F16" : "F32"} (from ${r.model.layers.length} Caffe layers)`,
+  );
   return 0;
 }
 
@@ -76,12 +101,14 @@ async function verify(target: string): Promise<number> {
 
 export const weights: Command = {
   name: "weights",
-  summary: "list, inspect, pull and verify model weights (safetensors)",
+  summary: "list, inspect, convert, pull and verify model weights (safetensors, caffemodel)",
   usage: USAGE,
   options: {
     json: { type: "boolean" },
     url: { type: "string" },
     force: { type: "boolean" },
+    out: { type: "string" },
+    f16: { type: "boolean" },
   },
   async run(v, [action, target, ...extra]) {
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -94,6 +121,11 @@ export const weights: Command = {
         return list(Boolean(v.json));
       case "inspect": {
         const file = need("a FILE");
+        if (isCaffemodel(file)) {
+          const summary = summarizeCaffemodel(await readCaffemodelFile(file).catch(naming(file)));
+          console.log(v.json ? JSON.stringify(summary) : formatCaffemodelSummary(summary));
+          return 0;
+        }
         const result = await inspectFile(file).catch((e: Error) => {
           throw new Error(`${file}: ${e.message}`);
         });
@@ -106,11 +138,15 @@ export const weights: Command = {
           v.url as string | undefined,
           Boolean(v.force),
         );
+      case "convert":
+        return convert(need("a FILE.caffemodel"), v.out as string | undefined, Boolean(v.f16));
       case "verify":
         return verify(need("a NAME or FILE"));
       default:
         throw new UsageError(
-          action ? `unknown action "${action}" (list, inspect, pull, verify)` : `usage: ${USAGE}`,
+          action
+            ? `unknown action "${action}" (list, inspect, convert, pull, verify)`
+            : `usage: ${USAGE}`,
         );
     }
   },
