@@ -19,6 +19,7 @@ export {
   type WriteCaffemodelOptions,
   writeCaffemodel,
 } from "./caffe/caffemodel-write.ts";
+export * from "./caffe/net-index.ts";
 export {
   type ClassifyOptions,
   classify,

@@ -5,6 +5,7 @@ export {
   convertCaffemodelFile,
   readCaffemodelFile,
 } from "./caffe/caffemodel-node.ts";
+export { loadGoogLeNetFile, loadSqueezeNetFile, shippedWeightsPath } from "./caffe/node.ts";
 export * from "./download/node.ts";
 export { loadFaceNetFile } from "./face/node.ts";
 export {
