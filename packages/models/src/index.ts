@@ -13,7 +13,6 @@ export {
   formatCaffemodelSummary,
   summarizeCaffemodel,
 } from "./caffe/caffemodel-inspect.ts";
-export { V1_LAYER_TYPES } from "./caffe/caffemodel-v1types.ts";
 export {
   type CaffemodelToWrite,
   type WriteCaffemodelOptions,

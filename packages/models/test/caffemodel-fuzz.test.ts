@@ -171,7 +171,7 @@ describe("sizes that claim gigabytes", () => {
     const v1 = new ProtoWriter();
     v1.varint(5, 99);
     expect(() => readCaffemodel(bad(2, v1.finish()))).toThrow(
-      "caffemodel layers 0: unknown V1 layer type 99 (caffe.proto knows 0-39)",
+      "caffemodel layers 0: unknown V1 layer type 99 (caffe.proto knows 1-39)",
     );
     const v0 = new ProtoWriter();
     v0.bytes(1, new Uint8Array([0x0a, 0x01, 0x78]));

@@ -6,7 +6,7 @@
 
 import type { CaffeLayerWeights } from "./blob.ts";
 import { CaffeError } from "./caffemodel-error.ts";
-import { v1TypeNumber } from "./caffemodel-v1types.ts";
+import { V1_LAYER_TYPE_NUMBERS } from "./net-spec.ts";
 import { ProtoWriter } from "./proto-wire.ts";
 
 export interface CaffemodelToWrite {
@@ -92,4 +92,11 @@ function blobMessage(
     else for (let i = 0; i < data.length; i++) b.fixed32(5, bytes.subarray(4 * i, 4 * i + 4));
   }
   return b;
+}
+
+/** The V1 enum number of a type string; undefined where V1 had none. */
+function v1TypeNumber(type: string): number | undefined {
+  for (const [n, name] of Object.entries(V1_LAYER_TYPE_NUMBERS))
+    if (name === type) return Number(n);
+  return undefined;
 }

@@ -5,7 +5,7 @@
 // The fields read, from caffe.proto (everything else is skipped by its wire type):
 //   NetParameter      1 name · 100 layer (LayerParameter) · 2 layers (V1LayerParameter, legacy)
 //   LayerParameter    1 name · 2 type (string) · 7 blobs
-//   V1LayerParameter  4 name · 5 type (enum, see caffemodel-v1types.ts) · 6 blobs
+//   V1LayerParameter  4 name · 5 type (enum: V1_LAYER_TYPE_NUMBERS in net-spec.ts) · 6 blobs
 //                     · 1 layer (V0LayerParameter, older still: refused with a clear error)
 //   BlobProto         7 shape (BlobShape: 1 dim, int64, packed or not) · 1 num · 2 channels
 //                     · 3 height · 4 width (the legacy shape) · 5 data (float, packed or not)
@@ -13,7 +13,7 @@
 
 import type { CaffeBlob, CaffeLayerWeights } from "./blob.ts";
 import { CaffeError } from "./caffemodel-error.ts";
-import { V1_LAYER_TYPES } from "./caffemodel-v1types.ts";
+import { V1_LAYER_TYPE_NUMBERS } from "./net-spec.ts";
 import { ProtoReader, WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from "./proto-wire.ts";
 
 export interface Caffemodel {
@@ -94,8 +94,8 @@ function readV1Layer(r: ProtoReader): CaffeLayerWeights {
     } else if (field === 5) {
       r.expect(wire, WIRE_VARINT, "type", 5);
       const n = r.varint("type");
-      const known = V1_LAYER_TYPES[n];
-      if (known === undefined) r.fail(`unknown V1 layer type ${n} (caffe.proto knows 0-39)`);
+      const known = V1_LAYER_TYPE_NUMBERS[n];
+      if (known === undefined) r.fail(`unknown V1 layer type ${n} (caffe.proto knows 1-39)`);
       type = known;
     } else if (field === 6) {
       r.expect(wire, WIRE_BYTES, "blobs", 6);
