@@ -92,6 +92,39 @@ describe("sheep weights, Caffe models", () => {
     expect(tensors.get("conv1/3x3.bias")?.data).toEqual(Float32Array.of(0.5, -1));
   });
 
+  test("convert --prototxt --labels: the net travels in the metadata, other layers stay out", async () => {
+    const proto = join(dir, "deploy.prototxt");
+    writeFileSync(
+      proto,
+      'name: "Tiny"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n' +
+        'layer { name: "conv1/3x3" type: "Convolution" bottom: "data" top: "c"\n' +
+        "  convolution_param { num_output: 2 kernel_size: 3 } }\n",
+    );
+    const labels = join(dir, "labels.txt");
+    writeFileSync(labels, "n0 zero\nn1 one\n");
+    const out = join(dir, "tiny-net.safetensors");
+    const r = await run(
+      "weights",
+      "convert",
+      file,
+      "--out",
+      out,
+      "--prototxt",
+      proto,
+      "--labels",
+      labels,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      `wrote ${out}: 2 tensors, 56 parameters, F32 (from 3 Caffe layers)`,
+      "  left out (not in the prototxt): fc",
+      "",
+    ]);
+    const inspect = JSON.parse((await run("weights", "inspect", out, "--json")).stdout);
+    expect(inspect.metadata).toMatchObject({ net: "Tiny", labels: "n0 zero\nn1 one" });
+    expect(inspect.metadata.prototxt).toContain('name: "conv1/3x3"');
+  });
+
   test("a broken caffemodel or a missing --out: one line, exit 1 or 2", async () => {
     const bad = join(dir, "bad.caffemodel");
     writeFileSync(bad, new Uint8Array([0xa2, 0x06, 0xff, 0xff, 0xff, 0xff, 0x0f]));
