@@ -8,7 +8,7 @@
 import { encodeF16 } from "../safetensors/half.ts";
 import { type TensorToWrite, writeSafetensors } from "../safetensors/writer.ts";
 import { caffeBlobRole, caffeTensorName } from "./blob.ts";
-import { type Caffemodel, CaffeError, readCaffemodel } from "./caffemodel.ts";
+import { CaffeError, type Caffemodel, readCaffemodel } from "./caffemodel.ts";
 import { caffeNetSpec } from "./net-spec.ts";
 
 export interface CaffeToSafetensorsOptions {
