@@ -3,7 +3,7 @@
 
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -170,5 +170,31 @@ describe("sheep weights, Caffe models", () => {
     } finally {
       server.close();
     }
+  });
+
+  test("pull finds a cached model and its prototxt without any request, and says how to convert", async () => {
+    const cache = join(dir, "cached");
+    const weights = join(cache, "weights");
+    mkdirSync(weights, { recursive: true });
+    writeFileSync(join(weights, "bvlc_googlenet.caffemodel"), readFileSync(file));
+    writeFileSync(join(weights, "bvlc_googlenet.deploy.prototxt"), 'name: "GoogleNet"\n');
+    // An unreachable mirror: any request would fail the run.
+    const r = await runIn(
+      { SHEEP_CACHE_DIR: cache },
+      "weights",
+      "pull",
+      "googlenet",
+      "--mirror",
+      "http://127.0.0.1:9",
+    );
+    expect(r.code).toBe(0);
+    const model = join(weights, "bvlc_googlenet.caffemodel");
+    const proto = join(weights, "bvlc_googlenet.deploy.prototxt");
+    expect(r.stdout.split("\n")).toEqual([
+      `googlenet is at ${model}`,
+      `  with ${proto}`,
+      `to use it: sheep weights convert ${model} --out ${join(weights, "bvlc_googlenet.safetensors")} --prototxt ${proto}`,
+      "",
+    ]);
   });
 });

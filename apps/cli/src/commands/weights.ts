@@ -73,6 +73,14 @@ async function pull(
     result.downloaded ? `downloaded ${name} to ${result.path}` : `${name} is at ${result.path}`,
   );
   for (const path of result.companions ?? []) console.log(`  with ${path}`);
+  const prototxt = result.companions?.find((p) => p.endsWith(".prototxt"));
+  if (result.path.endsWith(".caffemodel") && prototxt) {
+    // The engine loads safetensors: say how to get one from what was just fetched.
+    const out = result.path.replace(/\.caffemodel$/, ".safetensors");
+    console.log(
+      `to use it: sheep weights convert ${result.path} --out ${out} --prototxt ${prototxt}`,
+    );
+  }
   return 0;
 }
 
