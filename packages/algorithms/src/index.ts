@@ -57,6 +57,19 @@ export {
   visualize,
   vizSettings,
 } from "./featureviz/visualize.ts";
+export {
+  altInvariant,
+  egRate,
+  gdRadius,
+  XY_METHODS,
+  type XyArrow,
+  type XyMethod,
+  type XyOptions,
+  type XyPoint,
+  type XyResult,
+  xyField,
+  xyGame,
+} from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
 export { VGG_DREAM_LAYERS, vggDreamModel } from "./models/vgg.ts";
