@@ -58,6 +58,35 @@ export {
   vizSettings,
 } from "./featureviz/visualize.ts";
 export {
+  drawnData,
+  TOY_DATA,
+  type ToyData,
+  type ToyDataName,
+  type ToyDataOptions,
+  toyData,
+} from "./gan/toy/data.ts";
+export {
+  dLoss,
+  GAN_LOSSES,
+  type GanLoss,
+  gLoss,
+  gradientPenalty,
+  r1Penalty,
+  softplus,
+} from "./gan/toy/losses.ts";
+export { type Coverage, coverage, type ToyRecord } from "./gan/toy/metrics.ts";
+export { ACTIVATIONS, type Activation, Mlp, type MlpShape } from "./gan/toy/mlp.ts";
+export {
+  OPTIMIZERS,
+  type OptimizerKind,
+  type OptimizerSpec,
+  TOY_DEFAULTS,
+  ToyGan,
+  type ToyGanConfig,
+  type TrainOptions,
+  trainToy,
+} from "./gan/toy/train.ts";
+export {
   altInvariant,
   egRate,
   gdRadius,
