@@ -87,6 +87,15 @@ export {
   trainToy,
 } from "./gan/toy/train.ts";
 export {
+  discriminatorArrows,
+  discriminatorMap,
+  type FrameImage,
+  type FrameInput,
+  generatorGrid,
+  planeGrid,
+  renderFrame,
+} from "./gan/toy/view.ts";
+export {
   altInvariant,
   egRate,
   gdRadius,
