@@ -26,7 +26,12 @@ export function styleNet(backend: "webgpu" | "cpu" = "webgpu"): DreamModel {
       ),
     );
   const bias = (n: number, seed: number) =>
-    keep(tensor(hashNoise(n, seed).map((v) => 0.1 * v), { backend }));
+    keep(
+      tensor(
+        hashNoise(n, seed).map((v) => 0.1 * v),
+        { backend },
+      ),
+    );
   const [w1, w2, w3] = [weight(6, 3, 1), weight(8, 6, 2), weight(8, 8, 3)];
   const [b1, b2, b3] = [bias(6, 4), bias(8, 5), bias(8, 6)];
   const order = ["a", "b", "c"];

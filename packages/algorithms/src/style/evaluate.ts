@@ -230,7 +230,9 @@ function evaluateTiled(
     tidy(() => {
       const xv = detach(x).requiresGrad_();
       backward(totalVariation(xv).mul(w.tv));
-      return xv.grad!;
+      const gx = xv.grad!;
+      xv.grad = null; // disposing xv would dispose its gradient too
+      return gx;
     }),
   );
   for (const [i, tile] of tiles.entries()) {
@@ -249,6 +251,7 @@ function evaluateTiled(
       backward(f);
       const [by, bx, bh, bw] = tile.box;
       const gx = xv.grad!;
+      xv.grad = null;
       const sumSoFar = own(grad.add(pad(gx, [bx, W - bx - bw, by, H - by - bh])));
       gx.dispose(); // backward keeps the gradients it writes
       return sumSoFar;
