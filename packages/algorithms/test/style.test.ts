@@ -2,7 +2,7 @@
 // float64 finite differences and the cpu oracle, tiled equal to untiled, and the pipeline's
 // properties (losses fall, blend (1, 0) is the single style, a seed reproduces a run).
 
-import { engine, type Tensor, tensor } from "@sheep/tensor";
+import { type Tensor, tensor } from "@sheep/tensor";
 import { describe, expect, test } from "vitest";
 import {
   contentTargets,
