@@ -1,6 +1,7 @@
 // @sheep/models: safetensors in and out, model definitions, weights registry and downloads.
 // Browser-safe: Node-only parts (files, the cache, the downloader) are in ./node.ts.
 
+export * from "./caffe/net-index.ts";
 export {
   type ClassifyOptions,
   classify,

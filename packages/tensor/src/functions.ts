@@ -7,3 +7,4 @@ export * from "./fn/create.ts";
 export * from "./fn/elementwise.ts";
 export * from "./fn/reduce.ts";
 export * from "./fn/shape.ts";
+export * from "./fn/lrn.ts";

@@ -1,0 +1,118 @@
+// The two real ImageNet networks the project ships (packages/models/weights/, see its README):
+// BVLC GoogLeNet, the network of the original DeepDream, and SqueezeNet v1.1. Browser-safe: give
+// the file's bytes, a Blob or a source; Node's loadGoogLeNetFile finds the shipped file itself.
+
+import { add, type BackendKind, div, flip, mul, sub, type Tensor, tensor } from "@sheep/tensor";
+import { PREPROCESSING, type Preprocessing } from "../preprocess.ts";
+import type { SafetensorsReader } from "../safetensors/reader.ts";
+import type { SourceInput } from "../safetensors/source.ts";
+import { loadCaffeSafetensors, readableLabel } from "./load.ts";
+import type { CaffeNet } from "./net.ts";
+
+export type ShippedCaffeNet = "googlenet" | "squeezenet";
+
+/** What each shipped network is and expects. */
+export interface CaffeNetInfo {
+  readonly id: ShippedCaffeNet;
+  /** The file under packages/models/weights/ (and the demo's models/). */
+  readonly file: string;
+  /** `name:` in its prototxt. */
+  readonly netName: string;
+  readonly inputSize: number;
+  /** The class scores before softmax. */
+  readonly logitsTap: string;
+  /** What a dream maximises by default. */
+  readonly dreamLayers: Readonly<Record<string, number>>;
+}
+
+export const CAFFE_NETS: Readonly<Record<ShippedCaffeNet, CaffeNetInfo>> = {
+  googlenet: {
+    id: "googlenet",
+    file: "googlenet.safetensors",
+    netName: "GoogleNet",
+    inputSize: 224,
+    logitsTap: "loss3/classifier",
+    // The layer of Google's DeepDream notebook (2015): dogs, eyes and pagodas.
+    dreamLayers: { "inception_4c/output": 1 },
+  },
+  squeezenet: {
+    id: "squeezenet",
+    file: "squeezenet.safetensors",
+    netName: "SqueezeNet",
+    inputSize: 227,
+    // conv10 → ReLU (in place) → global average pool: pool10 holds the class scores.
+    logitsTap: "pool10",
+    dreamLayers: { "fire7/concat": 1 },
+  },
+};
+
+/**
+ * Caffe's ImageNet preprocessing as the BVLC models were trained: BGR, 0..255, minus the mean
+ * pixel (B, G, R) = (104, 117, 123), no division. (Keras's "caffe" preset uses the mean image's
+ * per-channel average, 103.939, 116.779, 123.68; the BVLC deploy files use these rounded ones.)
+ */
+export const BVLC_PREPROCESSING: Preprocessing = {
+  ...PREPROCESSING.caffe,
+  mean: [104, 117, 123],
+  normalize(image) {
+    return withMean(image, [104, 117, 123], true);
+  },
+  denormalize(x) {
+    return withMean(x, [104, 117, 123], false);
+  },
+};
+
+function withMean(x: Tensor, mean: readonly number[], forward: boolean): Tensor {
+  if ((x.rank !== 4 && x.rank !== 3) || x.shape[x.rank - 3] !== 3) {
+    throw new Error(`BVLC preprocessing: expected [N, 3, H, W] or [3, H, W], got [${x.shape}]`);
+  }
+  const m = tensor(mean, { like: x, shape: x.rank === 4 ? [1, 3, 1, 1] : [3, 1, 1] });
+  const bgr = (t: Tensor) => flip(t, [x.rank - 3]);
+  return forward ? sub(mul(bgr(x), 255), m) : bgr(div(add(x, m), 255));
+}
+
+/** A shipped network, loaded, with its readable class names. */
+export interface ImageNetCaffeModel {
+  readonly info: CaffeNetInfo;
+  readonly net: CaffeNet;
+  /** Readable class names ("hen", "sports car"), index-aligned with the logits. */
+  readonly classes: readonly string[];
+  /** The full synset lines ("n01514859 hen"). */
+  readonly synsets: readonly string[];
+  readonly preprocessing: Preprocessing;
+}
+
+/** Load GoogLeNet or SqueezeNet from its shipped file's bytes (or a Blob / source). */
+export async function loadShippedCaffeNet(
+  id: ShippedCaffeNet,
+  input: SourceInput | SafetensorsReader,
+  opts: { backend?: BackendKind } = {},
+): Promise<ImageNetCaffeModel> {
+  const info = CAFFE_NETS[id];
+  const { net, synsets } = await loadCaffeSafetensors(input, opts);
+  if (net.spec.name !== info.netName) {
+    throw new Error(
+      `expected the ${info.netName} file (${info.file}), got a net named "${net.spec.name}"`,
+    );
+  }
+  if (!synsets || synsets.length !== 1000) {
+    throw new Error(`${info.file} must carry its 1000 ImageNet labels in its metadata`);
+  }
+  return {
+    info,
+    net,
+    synsets,
+    classes: synsets.map(readableLabel),
+    preprocessing: BVLC_PREPROCESSING,
+  };
+}
+
+export const loadGoogLeNet = (
+  input: SourceInput | SafetensorsReader,
+  opts?: { backend?: BackendKind },
+) => loadShippedCaffeNet("googlenet", input, opts);
+
+export const loadSqueezeNet = (
+  input: SourceInput | SafetensorsReader,
+  opts?: { backend?: BackendKind },
+) => loadShippedCaffeNet("squeezenet", input, opts);
