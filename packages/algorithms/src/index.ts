@@ -122,3 +122,42 @@ export {
   prepareObjective,
 } from "./objective.ts";
 export { type ObjectiveSpec, objectiveFromSpec, tapsOfSpec } from "./spec.ts";
+export {
+  colourStats,
+  luminanceImage,
+  luminanceInputs,
+  matchColours,
+  RGB_TO_YIQ,
+  rgbToYiq,
+  symmetricEigen,
+  withChromaOf,
+  yiqToRgb,
+} from "./style/colour.ts";
+export {
+  contentTargets,
+  type Evaluation,
+  evaluate,
+  type LossSetup,
+  type LossTargets,
+  type LossWeights,
+  styleGrams,
+} from "./style/evaluate.ts";
+export { STYLE_LAYERS, type StyleLayers, styleLayersOf } from "./style/layers.ts";
+export {
+  contentPart,
+  GRAM_NORMALIZATIONS,
+  type GramNormalization,
+  gramFactor,
+  gramPart,
+  styleLayerLoss,
+  totalVariation,
+} from "./style/losses.ts";
+export { fourierParam, type Parameterization, pixelParam, type StyleParam } from "./style/param.ts";
+export {
+  blendWeights,
+  type StyleOptions,
+  type StyleProgress,
+  type StyleResult,
+  type StyleStep,
+  stylize,
+} from "./style/stylize.ts";
