@@ -2,6 +2,8 @@
 // In the WGSL, x, y, z are the arguments and T their compute type (f32 or i32).
 // The cpu oracle has its own scalar rules (backend/cpu/scalar.ts), never derived from these.
 
+import type { Tensor } from "../tensor.ts";
+import type { BinaryAttrs, UnaryAttrs } from "./attrs.ts";
 import {
   add,
   cast,
@@ -19,9 +21,7 @@ import {
   square,
   sub,
   where,
-} from "../functions.ts";
-import type { Tensor } from "../tensor.ts";
-import type { BinaryAttrs, UnaryAttrs } from "./attrs.ts";
+} from "./call.ts";
 import type { ElementwiseDef, OpDef, Vjp } from "./types.ts";
 
 type Extra<A> = Partial<Pick<ElementwiseDef<A>, "ints" | "mask" | "scalars">>;
