@@ -157,7 +157,10 @@ export function valueAndGrad(f: Fn, argnums?: readonly number[]) {
     return engine.tidy(() => {
       const xs = args.map((a, i) => (which.includes(i) ? detach(a).requiresGrad_() : a));
       const value = f(...xs);
-      const found = gradients(value, undefined, new Set(which.map((i) => xs[i])));
+      // A value that depends on none of the arguments has zero gradients (JAX's answer too).
+      const found = value.requiresGrad
+        ? gradients(value, undefined, new Set(which.map((i) => xs[i])))
+        : new Map<Tensor, Tensor>();
       const grads = which.map((i) => {
         // An argument f does not use has a zero gradient (it was ones before issue 11).
         const g = found.get(xs[i]) ?? zerosLike(xs[i], { dtype: "float32" });
