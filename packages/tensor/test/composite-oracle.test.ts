@@ -55,9 +55,86 @@ function perFiber(a: Arr, dim: number, f: (xs: number[]) => number[]): number[] 
 }
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
+/**
+ * torch's cross_entropy with class weights w, ignore_index and label smoothing ε, for [N, C]
+ * logits z and class-index targets t, written from its documented definition:
+ * loss_n = −(1 − ε)·w[t_n]·log p_n[t_n] − (ε/C)·Σ_c w_c·log p_n[c], 0 where t_n is ignored;
+ * "mean" divides by Σ w[t_n] over the samples not ignored.
+ */
+function torchCrossEntropy(
+  z: number[][],
+  t: number[],
+  o: { w?: number[]; ignore?: number; eps?: number; reduction?: "mean" | "sum" | "none" },
+): number[] {
+  const C = z[0].length;
+  const w = o.w ?? new Array(C).fill(1);
+  const eps = o.eps ?? 0;
+  const ignore = o.ignore ?? -100;
+  const losses = z.map((row, n) => {
+    if (t[n] === ignore) return 0;
+    const logp = row.map((v) => v - lse(row));
+    return -(1 - eps) * w[t[n]] * logp[t[n]] - (eps / C) * sumOf(logp.map((q, c) => w[c] * q));
+  });
+  if (o.reduction === "none") return losses;
+  if (o.reduction === "sum") return [sumOf(losses)];
+  return [sumOf(losses) / sumOf(t.map((c) => (c === ignore ? 0 : w[c])))];
+}
+
+/** Rows of an [N, C] array, or of [N, C, d] with the class dim moved last ([N·d, C]). */
+function classRows(z: Arr): number[][] {
+  return fibers(z.shape, [1]).map((idx) => idx.map((i) => z.v[i]));
+}
+
+function ceCases(): Case[] {
+  const w = [0.5, 2, 1, 3];
+  const weight = () => tensor(w, { backend: "cpu" });
+  return [
+    {
+      name: "crossEntropy, class weights (weighted mean)",
+      inputs: [{ shape: [6, 4] }, { shape: [6], int: 4 }],
+      f: (z, t) => nn.crossEntropy(z, t, { weight: weight() }),
+      expected: (z, t) => torchCrossEntropy(classRows(z), Array.from(t.v), { w }),
+    },
+    {
+      name: "crossEntropy, ignoreIndex -100 (default) with weights and smoothing",
+      inputs: [{ shape: [5, 4] }, { shape: [5], values: [1, -100, 3, 0, -100] }],
+      f: (z, t) => nn.crossEntropy(z, t, { weight: weight(), labelSmoothing: 0.1 }),
+      expected: (z, t) => torchCrossEntropy(classRows(z), Array.from(t.v), { w, eps: 0.1 }),
+    },
+    {
+      name: "crossEntropy, ignoreIndex 2 on [N, C, d], per element",
+      inputs: [{ shape: [2, 4, 3] }, { shape: [2, 3], values: [2, 0, 1, 3, 2, 2] }],
+      f: (z, t) => nn.crossEntropy(z, t, { ignoreIndex: 2, reduction: "none" }),
+      expected: (z, t) =>
+        torchCrossEntropy(classRows(z), Array.from(t.v), { ignore: 2, reduction: "none" }),
+    },
+    {
+      name: "crossEntropy, ignoreIndex and smoothing, unweighted mean",
+      inputs: [{ shape: [4, 4] }, { shape: [4], values: [3, 1, 1, 0] }],
+      f: (z, t) => nn.crossEntropy(z, t, { ignoreIndex: 1, labelSmoothing: 0.3 }),
+      expected: (z, t) => torchCrossEntropy(classRows(z), Array.from(t.v), { ignore: 1, eps: 0.3 }),
+    },
+    {
+      name: "crossEntropy, probability targets with weights and smoothing",
+      inputs: [{ shape: [3, 4] }, { shape: [3, 4], lo: 0, hi: 1 }],
+      f: (z, p) => nn.crossEntropy(z, p, { weight: weight(), labelSmoothing: 0.2 }),
+      // −Σ_c w_c ((1 − ε) p_c + ε/C) log softmax(z)_c, averaged over the N samples
+      expected: (z, p) => [
+        meanOf(
+          fibers(z.shape, [1]).map((idx) => {
+            const r = idx.map((i) => z.v[i]);
+            return -sumOf(idx.map((i, c) => w[c] * (0.8 * p.v[i] + 0.05) * (r[c] - lse(r))));
+          }),
+        ),
+      ],
+    },
+  ];
+}
+
 interface Case {
   name: string;
-  inputs: { shape: number[]; lo?: number; hi?: number; int?: number }[];
+  /** int: class indices in [0, int); values: these exact values (int32). */
+  inputs: { shape: number[]; lo?: number; hi?: number; int?: number; values?: number[] }[];
   f: (...xs: Tensor[]) => Tensor;
   expected: (...xs: Arr[]) => number[];
 }
@@ -189,6 +266,7 @@ const cases: Case[] = [
       ),
     ],
   },
+  ...ceCases(),
   {
     name: "binaryCrossEntropyWithLogits",
     inputs: [
@@ -268,6 +346,8 @@ const cases: Case[] = [
   ),
 ];
 
+const isInt = (s: Case["inputs"][number]) => s.int !== undefined || s.values !== undefined;
+
 const seedOf = (name: string, j: number) =>
   [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261 + j) >>> 0;
 
@@ -277,8 +357,9 @@ function inputsOf(c: Case): Arr[] {
     const n = s.shape.reduce((a, b) => a * b, 1);
     const lo = s.lo ?? -2;
     const hi = s.hi ?? 2;
-    const v = Float64Array.from({ length: n }, () =>
-      s.int ? Math.floor(r() * s.int) : lo + (hi - lo) * r(),
+    const v = Float64Array.from(
+      s.values ?? { length: n },
+      (given) => given ?? (s.int ? Math.floor(r() * s.int) : lo + (hi - lo) * r()),
     );
     return { v, shape: s.shape };
   });
@@ -289,8 +370,8 @@ const make = (c: Case, arrs: Arr[], grad: boolean) =>
     tensor(a.v, {
       shape: a.shape,
       backend: "cpu",
-      dtype: c.inputs[j].int ? "int32" : "float32",
-      requiresGrad: grad && !c.inputs[j].int,
+      dtype: isInt(c.inputs[j]) ? "int32" : "float32",
+      requiresGrad: grad && !isInt(c.inputs[j]),
     }),
   );
 
@@ -321,11 +402,11 @@ describe.each(cases)("$name", (c) => {
     );
     F.sum(F.mul(out, w)).backward();
     const dirs = arrs.map((a, j) =>
-      Float64Array.from(a.v, () => (c.inputs[j].int ? 0 : r() * 2 - 1)),
+      Float64Array.from(a.v, () => (isInt(c.inputs[j]) ? 0 : r() * 2 - 1)),
     );
     let analytic = 0;
     for (const [j, x] of xs.entries()) {
-      if (c.inputs[j].int) continue;
+      if (isInt(c.inputs[j])) continue;
       expect(x.grad, `input ${j} got no gradient`).not.toBeNull();
       (await x.grad!.data64()).forEach((g, i) => {
         analytic += g * dirs[j][i];
@@ -345,4 +426,15 @@ describe.each(cases)("$name", (c) => {
       1e-6 * scale,
     );
   });
+});
+
+test("crossEntropy says what is wrong with a weight or an ignoreIndex", () => {
+  const z = tensor([[1, 2, 3]], { backend: "cpu" });
+  const t = tensor([1], { backend: "cpu", dtype: "int32" });
+  expect(() => nn.crossEntropy(z, t, { weight: tensor([1, 2], { backend: "cpu" }) })).toThrow(
+    /weight must be float32 of shape \[3\], one per class/,
+  );
+  expect(() => nn.crossEntropy(z, t, { ignoreIndex: 0.5 })).toThrow(
+    /ignoreIndex 0.5 is not an integer/,
+  );
 });
