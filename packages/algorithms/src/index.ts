@@ -57,6 +57,57 @@ export {
   visualize,
   vizSettings,
 } from "./featureviz/visualize.ts";
+export {
+  drawnData,
+  TOY_DATA,
+  type ToyData,
+  type ToyDataName,
+  type ToyDataOptions,
+  toyData,
+} from "./gan/toy/data.ts";
+export {
+  dLoss,
+  GAN_LOSSES,
+  type GanLoss,
+  gLoss,
+  gradientPenalty,
+  r1Penalty,
+  softplus,
+} from "./gan/toy/losses.ts";
+export { type Coverage, coverage, type ToyRecord } from "./gan/toy/metrics.ts";
+export { ACTIVATIONS, type Activation, Mlp, type MlpShape } from "./gan/toy/mlp.ts";
+export {
+  OPTIMIZERS,
+  type OptimizerKind,
+  type OptimizerSpec,
+  TOY_DEFAULTS,
+  ToyGan,
+  type ToyGanConfig,
+  type TrainOptions,
+  trainToy,
+} from "./gan/toy/train.ts";
+export {
+  discriminatorArrows,
+  discriminatorMap,
+  type FrameImage,
+  type FrameInput,
+  generatorGrid,
+  planeGrid,
+  renderFrame,
+} from "./gan/toy/view.ts";
+export {
+  altInvariant,
+  egRate,
+  gdRadius,
+  XY_METHODS,
+  type XyArrow,
+  type XyMethod,
+  type XyOptions,
+  type XyPoint,
+  type XyResult,
+  xyField,
+  xyGame,
+} from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
 export { VGG_DREAM_LAYERS, vggDreamModel } from "./models/vgg.ts";
@@ -71,3 +122,42 @@ export {
   prepareObjective,
 } from "./objective.ts";
 export { type ObjectiveSpec, objectiveFromSpec, tapsOfSpec } from "./spec.ts";
+export {
+  colourStats,
+  luminanceImage,
+  luminanceInputs,
+  matchColours,
+  RGB_TO_YIQ,
+  rgbToYiq,
+  symmetricEigen,
+  withChromaOf,
+  yiqToRgb,
+} from "./style/colour.ts";
+export {
+  contentTargets,
+  type Evaluation,
+  evaluate,
+  type LossSetup,
+  type LossTargets,
+  type LossWeights,
+  styleGrams,
+} from "./style/evaluate.ts";
+export { STYLE_LAYERS, type StyleLayers, styleLayersOf } from "./style/layers.ts";
+export {
+  contentPart,
+  GRAM_NORMALIZATIONS,
+  type GramNormalization,
+  gramFactor,
+  gramPart,
+  styleLayerLoss,
+  totalVariation,
+} from "./style/losses.ts";
+export { fourierParam, type Parameterization, pixelParam, type StyleParam } from "./style/param.ts";
+export {
+  blendWeights,
+  type StyleOptions,
+  type StyleProgress,
+  type StyleResult,
+  type StyleStep,
+  stylize,
+} from "./style/stylize.ts";

@@ -1,0 +1,50 @@
+// Which layers carry content and style, per network. VGG's are the classic ones (Gatys et al.
+// 2016; neural-style's defaults): content relu4_2, style relu1_1 … relu5_1 with equal weights.
+// GoogLeNet's were chosen by experiment (see the style section of the README).
+
+import { checkTap, type DreamModel } from "../model.ts";
+
+export interface StyleLayers {
+  /** The content layer (null: no content term, texture synthesis). */
+  content: string | null;
+  /** Style layers and their weights. */
+  style: Readonly<Record<string, number>>;
+}
+
+const VGG: StyleLayers = {
+  content: "relu4_2",
+  style: { relu1_1: 1, relu2_1: 1, relu3_1: 1, relu4_1: 1, relu5_1: 1 },
+};
+
+export const STYLE_LAYERS: Readonly<Record<string, StyleLayers>> = {
+  vgg16: VGG,
+  vgg19: VGG,
+};
+
+/**
+ * The layers to use: the caller's where given, else the table's for the model's name; a
+ * one-line error naming the model when neither says.
+ */
+export function styleLayersOf(
+  model: DreamModel,
+  content?: string | null,
+  style?: Readonly<Record<string, number>>,
+): StyleLayers {
+  const known = STYLE_LAYERS[model.name];
+  const layers: StyleLayers = {
+    content: content !== undefined ? content : (known?.content ?? null),
+    style: style ?? known?.style ?? {},
+  };
+  if (!style && !known) {
+    throw new Error(
+      `no default style layers for ${model.name} (known: ${Object.keys(STYLE_LAYERS).join(", ")}): give styleLayers`,
+    );
+  }
+  if (Object.keys(layers.style).length === 0) throw new Error("style transfer needs a style layer");
+  for (const tap of Object.keys(layers.style)) checkTap(model, tap);
+  for (const [tap, w] of Object.entries(layers.style)) {
+    if (!(w >= 0)) throw new Error(`style layer ${tap}: weight must be ≥ 0, got ${w}`);
+  }
+  if (layers.content) checkTap(model, layers.content);
+  return layers;
+}
