@@ -172,7 +172,7 @@ describe("sheep weights, Caffe models", () => {
     }
   });
 
-  test("pull finds a cached model and its prototxt without any request, and says how to convert", async () => {
+  test("pull finds a cached model and prototxt with no request and says how to convert; verify checks both digests", async () => {
     const cache = join(dir, "cached");
     const weights = join(cache, "weights");
     mkdirSync(weights, { recursive: true });
@@ -195,6 +195,16 @@ describe("sheep weights, Caffe models", () => {
       `  with ${proto}`,
       `to use it: sheep weights convert ${model} --out ${join(weights, "bvlc_googlenet.safetensors")} --prototxt ${proto}`,
       "",
+    ]);
+    const v = await runIn({ SHEEP_CACHE_DIR: cache }, "weights", "verify", "googlenet");
+    expect(v.code).toBe(1);
+    const body = readFileSync(file);
+    const hex = (a: string) => createHash(a).update(body).digest("hex");
+    expect(v.stdout.split("\n").slice(1, 4)).toEqual([
+      expect.stringMatching(new RegExp(`sha256 ${hex("sha256")}$`)),
+      `  sha1 ${hex("sha1")}`,
+      "  MISMATCH (expected sha256 6f7101e3a2183738a7125a0c5021ba82a1feb4228c5ca0924d991b6daf6f6fad, " +
+        "sha1 405fc5acd08a3bb12de8ee5e23a96bec22f08204)",
     ]);
   });
 });

@@ -119,13 +119,18 @@ async function convert(file: string, flags: ConvertFlags): Promise<number> {
 
 async function verify(target: string): Promise<number> {
   const v = await verifyWeights(target);
+  const expected = [
+    v.expected && v.expected !== v.sha256 ? `sha256 ${v.expected}` : "",
+    v.expectedSha1 && v.expectedSha1 !== v.sha1 ? `sha1 ${v.expectedSha1}` : "",
+  ].filter(Boolean);
   const verdict =
     v.ok === undefined
       ? "no recorded digest to compare with"
       : v.ok
         ? "OK"
-        : `MISMATCH (expected ${v.expected})`;
-  console.log(`${v.path}\n  ${formatBytes(v.bytes)}  sha256 ${v.sha256}\n  ${verdict}`);
+        : `MISMATCH (expected ${expected.join(", ")})`;
+  const sha1 = v.sha1 ? `\n  sha1 ${v.sha1}` : "";
+  console.log(`${v.path}\n  ${formatBytes(v.bytes)}  sha256 ${v.sha256}${sha1}\n  ${verdict}`);
   return v.ok === false ? 1 : 0;
 }
 
