@@ -57,6 +57,33 @@ export {
   visualize,
   vizSettings,
 } from "./featureviz/visualize.ts";
+export { SavableAdam } from "./gan/dcgan/adam-state.ts";
+export {
+  type LoadedGenerator,
+  loadCheckpoint,
+  loadGenerator,
+  saveCheckpoint,
+  saveGenerator,
+} from "./gan/dcgan/checkpoint.ts";
+export { gather, type ImageSet, imageSet, PIXELS, SIDE, tileGrid } from "./gan/dcgan/data.ts";
+export {
+  checkDcganShape,
+  DCGAN_DEFAULTS,
+  type DcganShape,
+  Discriminator,
+  dcganInit,
+  Generator,
+  oneHotRows,
+} from "./gan/dcgan/nets.ts";
+export {
+  checkDcganConfig,
+  DCGAN_LOSSES,
+  DCGAN_TRAIN_DEFAULTS,
+  Dcgan,
+  type DcganConfig,
+  type DcganLoss,
+  type DcganRecord,
+} from "./gan/dcgan/train.ts";
 export {
   drawnData,
   TOY_DATA,
