@@ -75,6 +75,7 @@ export {
   Generator,
   oneHotRows,
 } from "./gan/dcgan/nets.ts";
+export { type RunOptions, runDcgan, sampleImages } from "./gan/dcgan/run.ts";
 export {
   checkDcganConfig,
   DCGAN_LOSSES,
