@@ -38,7 +38,11 @@ export interface CaffeNetInfo {
   readonly classifierInput?: string;
   /** What a dream maximises by default. */
   readonly dreamLayers: Readonly<Record<string, number>>;
+  /** The feature maps worth offering in a layer menu, in forward order (every blob is a tap). */
+  readonly featureTaps: readonly string[];
 }
+
+const inception = (names: string) => names.split(" ").map((n) => `inception_${n}/output`);
 
 export const CAFFE_NETS: Readonly<Record<ShippedCaffeNet, CaffeNetInfo>> = {
   googlenet: {
@@ -50,6 +54,13 @@ export const CAFFE_NETS: Readonly<Record<ShippedCaffeNet, CaffeNetInfo>> = {
     classifierInput: "pool5/7x7_s1",
     // The layer of Google's DeepDream notebook (2015): dogs, eyes and pagodas.
     dreamLayers: { "inception_4c/output": 1 },
+    featureTaps: [
+      "conv1/7x7_s2",
+      "conv2/3x3",
+      ...inception("3a 3b"),
+      ...inception("4a 4b 4c 4d 4e"),
+      ...inception("5a 5b"),
+    ],
   },
   squeezenet: {
     id: "squeezenet",
@@ -59,6 +70,7 @@ export const CAFFE_NETS: Readonly<Record<ShippedCaffeNet, CaffeNetInfo>> = {
     // conv10 → ReLU (in place) → global average pool: pool10 holds the class scores.
     logitsTap: "pool10",
     dreamLayers: { "fire7/concat": 1 },
+    featureTaps: ["conv1", ...[2, 3, 4, 5, 6, 7, 8, 9].map((i) => `fire${i}/concat`)],
   },
 };
 
