@@ -110,6 +110,12 @@ export {
 } from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
+export {
+  caffeDreamModel,
+  GOOGLENET_DREAM_LAYERS,
+  googLeNetDreamModel,
+} from "./models/googlenet.ts";
+export { squeezeNetDreamModel } from "./models/squeezenet.ts";
 export { VGG_DREAM_LAYERS, vggDreamModel } from "./models/vgg.ts";
 export {
   actualPositions,
