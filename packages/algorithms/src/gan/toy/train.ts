@@ -225,6 +225,15 @@ export class ToyGan {
     engine.flush();
   }
 
+  /**
+   * Wait for the GPU to finish the steps submitted so far (a 4-byte readback of the last loss).
+   * A loop of steps with no readback would queue work without bound: Dawn in Node only makes
+   * progress when the event loop turns, and we measured a worker crash after 250 steps queued.
+   */
+  async sync(): Promise<void> {
+    if (this.losses) await this.losses[0].data();
+  }
+
   /** n generated points [x0, y0, …] from a fixed, seeded noise batch (the same at every call). */
   async samples(n = 512): Promise<Float32Array> {
     const out = engine.tidy(() =>
@@ -268,6 +277,9 @@ export interface TrainOptions {
   onRecord?: (r: ToyRecord, gan: ToyGan) => void | Promise<void>;
 }
 
+/** Steps between waits for the GPU: deep enough to keep it busy, shallow enough to stay bounded. */
+const SYNC_EVERY = 8;
+
 /** Train for `steps` generator steps and return the records (the coverage timeline). */
 export async function trainToy(gan: ToyGan, opts: TrainOptions): Promise<ToyRecord[]> {
   if (!Number.isInteger(opts.steps) || opts.steps < 1) {
@@ -279,6 +291,7 @@ export async function trainToy(gan: ToyGan, opts: TrainOptions): Promise<ToyReco
   const records: ToyRecord[] = [];
   for (let i = 1; i <= opts.steps; i++) {
     gan.step();
+    if (i % SYNC_EVERY === 0) await gan.sync();
     if (i % opts.evalEvery === 0 || i === opts.steps) {
       const r = await gan.metrics();
       records.push(r);
