@@ -58,6 +58,11 @@ export interface ToyGanConfig {
   r1Gamma: number;
   clip: number;
   backend?: BackendKind;
+  /**
+   * Benchmarks and cross-checks only: train on this one batch at every step (real points
+   * [batch, 2] and noise [batch, zDim], both row-major) instead of sampling new ones.
+   */
+  fixed?: { real: Float32Array; z: Float32Array };
 }
 
 export const TOY_DEFAULTS: Omit<ToyGanConfig, "data" | "loss"> = {
@@ -96,6 +101,12 @@ function checkConfig(c: ToyGanConfig): void {
   int("dSteps", c.dSteps, 1, 100);
   int("unroll", c.unroll, 0, 100);
   int("seed", c.seed, 0, 2 ** 31 - 1);
+  if (c.fixed && (c.fixed.real.length !== 2 * c.batch || c.fixed.z.length !== c.zDim * c.batch)) {
+    throw new Error(
+      `toyGan: fixed batch has ${c.fixed.real.length} real and ${c.fixed.z.length} noise values; ` +
+        `batch ${c.batch} needs ${2 * c.batch} and ${c.zDim * c.batch}`,
+    );
+  }
   checkShape(c.g, "toyGan: g");
   checkShape(c.d, "toyGan: d");
   for (const [name, s] of [
@@ -147,12 +158,14 @@ export class ToyGan {
   }
 
   private real(): Tensor {
-    const n = this.config.batch;
-    return fromHost(this.data.sample(n, this.rng), [n, 2], { backend: this.config.backend });
+    const { batch: n, backend, fixed } = this.config;
+    return fromHost(fixed?.real ?? this.data.sample(n, this.rng), [n, 2], { backend });
   }
 
-  private noise(slot: number, n = this.config.batch): Tensor {
-    return randn([n, this.config.zDim], { seed: this.key(slot), backend: this.config.backend });
+  private noise(slot: number): Tensor {
+    const { batch: n, backend, fixed, zDim } = this.config;
+    if (fixed) return fromHost(fixed.z, [n, zDim], { backend });
+    return randn([n, zDim], { seed: this.key(slot), backend });
   }
 
   /** D's full loss on one batch, penalties included. */
