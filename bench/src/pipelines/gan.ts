@@ -4,8 +4,9 @@
 // and noise uploaded, one command buffer); the peers are the same networks, losses and Adam in
 // TF.js (GAN Lab's engine), started from our initial weights on the same fixed batch.
 //
-// The check: the first step's generator loss (taken after D's Adam update, before G's), ours
-// against each peer's. It passes only if D's forward, gradient and update agree.
+// The check: the generator loss of the third step (taken after D's Adam update, before G's),
+// ours against each peer's. Not the first step's: Adam's first update is lr·sign(g), which
+// hides most gradient errors; by the third, both networks' updates depend on the gradients.
 
 import { tfPrepared, tfWebGpuBackend } from "../peers/tfjs.ts";
 import type { Tf, TfTensor } from "../suite/case.ts";
@@ -26,6 +27,8 @@ type HostParams = { data: Float32Array; shape: readonly number[] }[];
 type ToyGanCtor = new (config: Record<string, unknown>) => ToyGanLike;
 
 const WIDTH = 256;
+/** The step whose G loss is compared. */
+const CHECK_STEPS = 3;
 const DEPTH = 3;
 
 /** Our parameters on the host: weight [out, in] and bias [out] per Linear layer. */
@@ -57,6 +60,7 @@ async function tfPeers(
   tf: Tf,
   backends: ("webgpu" | "wasm")[],
   init: { g: HostParams; d: HostParams; real: Float32Array; z: Float32Array },
+  log: (line: string) => void,
 ) {
   const peers: PipelinePeer[] = [];
   const batch = init.real.length / 2;
@@ -83,6 +87,14 @@ async function tfPeers(
     };
     const be = backend === "webgpu" ? tfWebGpuBackend(tf) : null;
     const prep = tfPrepared(tf, backend, be, step, [...g.vars, ...d.vars, real, z]);
+    const third = prep.output;
+    prep.output = async () => {
+      await tf.setBackend(backend);
+      for (let i = 0; i < CHECK_STEPS - 1; i++) tf.dispose(step());
+      const out = await third();
+      log(`[gan] ${backend} G loss at step ${CHECK_STEPS}: ${out[0]}`);
+      return out;
+    };
     const dispose = prep.dispose;
     prep.dispose = () => {
       dispose();
@@ -112,12 +124,13 @@ const ganStep: PipelineBench = {
         gan.step();
         return [];
       },
-      // The first step, checked: G's loss after D's update.
       async output() {
-        gan.step();
-        return Float32Array.of((await gan.metrics(64)).gLoss);
+        for (let i = 0; i < CHECK_STEPS; i++) gan.step();
+        const loss = (await gan.metrics(64)).gLoss;
+        ctx.log(`[gan] ours G loss at step ${CHECK_STEPS}: ${loss}`);
+        return Float32Array.of(loss);
       },
-      peers: ctx.tf ? await tfPeers(ctx.tf, ctx.tfBackends, init) : [],
+      peers: ctx.tf ? await tfPeers(ctx.tf, ctx.tfBackends, init, (l) => ctx.log(l)) : [],
       dispose() {
         gan.dispose();
       },
