@@ -19,6 +19,12 @@ const VGG: StyleLayers = {
 export const STYLE_LAYERS: Readonly<Record<string, StyleLayers>> = {
   vgg16: VGG,
   vgg19: VGG,
+  // The face network (the demo's built-in one): each stage's last block for style, the middle
+  // stage for content, by analogy with VGG's choice; a starting point, not measured.
+  face: {
+    content: "layer2.3",
+    style: { "stem.conv": 1, "layer1.2": 1, "layer2.3": 1, "layer3.2": 1 },
+  },
 };
 
 /**
