@@ -167,7 +167,12 @@ export function stylePage(models: Models): PageView {
   });
   const download = h(
     "button",
-    { type: "button", disabled: true, onclick: () => downloadCanvas(result, "style.png") },
+    {
+      type: "button",
+      id: "style-download",
+      disabled: true,
+      onclick: () => downloadCanvas(result, "style.png"),
+    },
     "Download PNG",
   );
 
