@@ -57,6 +57,57 @@ export {
   visualize,
   vizSettings,
 } from "./featureviz/visualize.ts";
+export {
+  drawnData,
+  TOY_DATA,
+  type ToyData,
+  type ToyDataName,
+  type ToyDataOptions,
+  toyData,
+} from "./gan/toy/data.ts";
+export {
+  dLoss,
+  GAN_LOSSES,
+  type GanLoss,
+  gLoss,
+  gradientPenalty,
+  r1Penalty,
+  softplus,
+} from "./gan/toy/losses.ts";
+export { type Coverage, coverage, type ToyRecord } from "./gan/toy/metrics.ts";
+export { ACTIVATIONS, type Activation, Mlp, type MlpShape } from "./gan/toy/mlp.ts";
+export {
+  OPTIMIZERS,
+  type OptimizerKind,
+  type OptimizerSpec,
+  TOY_DEFAULTS,
+  ToyGan,
+  type ToyGanConfig,
+  type TrainOptions,
+  trainToy,
+} from "./gan/toy/train.ts";
+export {
+  discriminatorArrows,
+  discriminatorMap,
+  type FrameImage,
+  type FrameInput,
+  generatorGrid,
+  planeGrid,
+  renderFrame,
+} from "./gan/toy/view.ts";
+export {
+  altInvariant,
+  egRate,
+  gdRadius,
+  XY_METHODS,
+  type XyArrow,
+  type XyMethod,
+  type XyOptions,
+  type XyPoint,
+  type XyResult,
+  xyField,
+  xyGame,
+} from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
 export { VGG_DREAM_LAYERS, vggDreamModel } from "./models/vgg.ts";

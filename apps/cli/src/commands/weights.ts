@@ -1,11 +1,16 @@
-// `sheep weights list|inspect|pull|verify`: the weights registry and safetensors files.
+// `sheep weights list|inspect|convert|pull|verify`: the weights registry, safetensors files and
+// Caffe models (.caffemodel).
 
 import { existsSync, statSync } from "node:fs";
 import {
+  convertCaffemodelFile,
+  formatCaffemodelSummary,
   formatInspect,
   inspectFile,
   listWeights,
   pullWeights,
+  readCaffemodelFile,
+  summarizeCaffemodel,
   verifyWeights,
   weightsPath,
 } from "@sheep/models/node";
@@ -13,8 +18,9 @@ import { type Command, UsageError } from "../args.ts";
 import { formatBytes, ProgressBar } from "../progress.ts";
 
 const USAGE = `sheep weights list [--json]
-       sheep weights inspect FILE [--json]
-       sheep weights pull NAME [--url URL] [--force]
+       sheep weights inspect FILE[.caffemodel] [--json]
+       sheep weights convert FILE.caffemodel --out FILE.safetensors [--f16]
+       sheep weights pull NAME [--url URL | --mirror URL] [--force]
        sheep weights verify NAME|FILE`;
 
 async function list(json: boolean): Promise<number> {
@@ -39,16 +45,22 @@ async function list(json: boolean): Promise<number> {
   for (const r of rows) {
     const where = r.present ? `at ${r.path}` : r.url ? "not pulled yet" : "converted on first use";
     console.log(
-      `${r.name.padEnd(7)} ${formatBytes(r.bytes).padStart(9)}  ${where}\n        ${r.description}\n        license: ${r.license}`,
+      `${r.name.padEnd(11)} ${formatBytes(r.bytes).padStart(9)}  ${where}\n        ${r.description}\n        license: ${r.license}`,
     );
   }
   return 0;
 }
 
-async function pull(name: string, url: string | undefined, force: boolean): Promise<number> {
+async function pull(
+  name: string,
+  url: string | undefined,
+  mirror: string | undefined,
+  force: boolean,
+): Promise<number> {
   let bar: ProgressBar | null = null;
   const result = await pullWeights(name, {
     url,
+    mirror,
     force,
     onProgress: (p) => {
       bar ??= new ProgressBar(`pull ${name}`, p.total ?? 0, { unit: formatBytes });
@@ -58,6 +70,25 @@ async function pull(name: string, url: string | undefined, force: boolean): Prom
   (bar as ProgressBar | null)?.finish();
   console.log(
     result.downloaded ? `downloaded ${name} to ${result.path}` : `${name} is at ${result.path}`,
+  );
+  for (const path of result.companions ?? []) console.log(`  with ${path}`);
+  return 0;
+}
+
+const isCaffemodel = (file: string) => file.toLowerCase().endsWith(".caffemodel");
+
+/** Adds the file's name to the first line of an error, as `inspect` does for safetensors. */
+const naming = (file: string) => (e: Error) => {
+  throw new Error(`${file}: ${e.message}`);
+};
+
+async function convert(file: string, out: string | undefined, f16: boolean): Promise<number> {
+  if (!isCaffemodel(file)) throw new UsageError(`convert reads a .caffemodel file, not "${file}"`);
+  if (!out) throw new UsageError("sheep weights convert needs --out FILE.safetensors");
+  const r = await convertCaffemodelFile(file, out, { f16 }).catch(naming(file));
+  console.log(
+    `wrote ${out}: ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} parameters, ` +
+      `${f16 ? "F16" : "F32"} (from ${r.model.layers.length} Caffe layers)`,
   );
   return 0;
 }
@@ -76,12 +107,15 @@ async function verify(target: string): Promise<number> {
 
 export const weights: Command = {
   name: "weights",
-  summary: "list, inspect, pull and verify model weights (safetensors)",
+  summary: "list, inspect, convert, pull and verify model weights (safetensors, caffemodel)",
   usage: USAGE,
   options: {
     json: { type: "boolean" },
     url: { type: "string" },
+    mirror: { type: "string" },
     force: { type: "boolean" },
+    out: { type: "string" },
+    f16: { type: "boolean" },
   },
   async run(v, [action, target, ...extra]) {
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -94,6 +128,11 @@ export const weights: Command = {
         return list(Boolean(v.json));
       case "inspect": {
         const file = need("a FILE");
+        if (isCaffemodel(file)) {
+          const summary = summarizeCaffemodel(await readCaffemodelFile(file).catch(naming(file)));
+          console.log(v.json ? JSON.stringify(summary) : formatCaffemodelSummary(summary));
+          return 0;
+        }
         const result = await inspectFile(file).catch((e: Error) => {
           throw new Error(`${file}: ${e.message}`);
         });
@@ -104,13 +143,18 @@ export const weights: Command = {
         return pull(
           need("a NAME (see `sheep weights list`)"),
           v.url as string | undefined,
+          (v.mirror as string | undefined)?.replace(/\/+$/, ""),
           Boolean(v.force),
         );
+      case "convert":
+        return convert(need("a FILE.caffemodel"), v.out as string | undefined, Boolean(v.f16));
       case "verify":
         return verify(need("a NAME or FILE"));
       default:
         throw new UsageError(
-          action ? `unknown action "${action}" (list, inspect, pull, verify)` : `usage: ${USAGE}`,
+          action
+            ? `unknown action "${action}" (list, inspect, convert, pull, verify)`
+            : `usage: ${USAGE}`,
         );
     }
   },

@@ -120,7 +120,7 @@ export function caffePool(x: Tensor, p: CaffePooling): Tensor {
     });
   const rows = sizes(oh, h, 0);
   const cols = sizes(ow, w, 1);
-  const inv = new Float32Array(oh * ow);
+  const inv = new Float64Array(oh * ow); // float64 so the cpu oracle keeps its digits
   rows.forEach((r, i) => {
     cols.forEach((c, j) => {
       inv[i * ow + j] = 1 / (r * c);

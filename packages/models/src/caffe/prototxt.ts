@@ -195,7 +195,9 @@ function tokenize(text: string): Tok[] {
       } else if (num) {
         toks.push({ kind: "number", value: parseNumber(num[0]), text: num[0], ...at });
         i += num[0].length;
-        if (/[A-Za-z0-9_.]/.test(text[i] ?? "")) fail(`malformed number "${num[0]}${text[i]}"`);
+        if (/[A-Za-z0-9_.]/.test(text[i] ?? "")) {
+          throw new PrototxtError(at.line, at.col, `malformed number "${num[0]}${text[i]}"`);
+        }
       } else if (id) {
         toks.push({ kind: "ident", text: id[0], ...at });
         i += id[0].length;

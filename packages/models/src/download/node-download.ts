@@ -26,12 +26,23 @@ export interface NodeDownloadResult extends DownloadResult {
 /** Downloads `url` to `options.dest`, resuming a `.part` file left by an earlier run. */
 export async function download(url: string, options: DownloadOptions): Promise<NodeDownloadResult> {
   await mkdir(dirname(options.dest), { recursive: true });
-  const result = await resumableDownload(url, filePart(options.dest), sha256Hasher, options);
+  const result = await resumableDownload(url, filePart(options.dest), sha256Hasher, {
+    sha1Hasher,
+    ...options,
+  });
   return { ...result, path: options.dest };
 }
 
 export function sha256Hasher(): Hasher {
   const hash = createHash("sha256");
+  return {
+    update: (bytes) => hash.update(bytes),
+    digest: () => hash.digest("hex"),
+  };
+}
+
+export function sha1Hasher(): Hasher {
+  const hash = createHash("sha1");
   return {
     update: (bytes) => hash.update(bytes),
     digest: () => hash.digest("hex"),

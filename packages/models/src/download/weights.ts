@@ -2,7 +2,7 @@
 // file against its recorded SHA-256. Behind `sheep weights list|pull|verify`.
 
 import { stat } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { convertFaceApiWeights } from "../face/weights-node.ts";
 import { cacheDir } from "./cache-dir.ts";
 import { DownloadError } from "./errors.ts";
@@ -44,6 +44,11 @@ export interface PullOptions extends ResumableOptions, WeightsLocation {
   force?: boolean;
   /** Fetch from here instead of the registry URL (a mirror, or a test server). */
   url?: string;
+  /**
+   * Fetch every file of the entry (the weights and their companions) from `${mirror}/${file}`
+   * instead of the publishers' URLs.
+   */
+  mirror?: string;
 }
 
 export interface PullResult {
@@ -51,14 +56,47 @@ export interface PullResult {
   /** False when the file was already in the cache. */
   downloaded: boolean;
   download?: NodeDownloadResult;
+  /** Where the entry's companion files are (a Caffe model's deploy prototxt). */
+  companions?: string[];
 }
 
 /** Makes sure the named weights are on disk, downloading (or resuming) them if needed. */
 export async function pullWeights(name: string, options: PullOptions = {}): Promise<PullResult> {
-  const entry = weightsEntry(name);
-  const path = weightsPath(name, options);
+  return pullEntry(weightsEntry(name), options);
+}
+
+/**
+ * pullWeights for an entry that need not be in the registry. Companion files come after the
+ * main file, each with its own checksum, into the same folder.
+ */
+export async function pullEntry(
+  entry: WeightsEntry,
+  options: PullOptions = {},
+): Promise<PullResult> {
+  const result = await pullMain(entry, options);
+  if (!entry.companions?.length) return result;
+  result.companions = [];
+  for (const c of entry.companions) {
+    const path = join(dirname(result.path), c.file);
+    result.companions.push(path);
+    if (!options.force && (await exists(path))) continue;
+    const url = options.mirror ? `${options.mirror}/${c.file}` : c.url;
+    const checks = { sha1: undefined, sha256: c.sha256, expectedSize: undefined };
+    await download(url, { ...options, ...checks, dest: path });
+    result.downloaded = true;
+  }
+  return result;
+}
+
+async function pullMain(entry: WeightsEntry, options: PullOptions): Promise<PullResult> {
+  const name = entry.name;
+  const path =
+    entry.url === null && entry.localPath
+      ? weightsPath(name, options)
+      : join(options.cacheDir ?? cacheDir(), "weights", entry.file);
   if (!options.force && (await exists(path))) return { path, downloaded: false };
-  const url = options.url ?? entry.url;
+  const mirrored = entry.url !== null && options.mirror ? `${options.mirror}/${entry.file}` : null;
+  const url = options.url ?? mirrored ?? entry.url;
   if (url === null && entry.convertedFrom === "@vladmandic/face-api") {
     // Made locally from an npm package by our own converter: no network involved.
     await convertFaceApiWeights(path);
@@ -70,7 +108,8 @@ export async function pullWeights(name: string, options: PullOptions = {}): Prom
       `"${name}" weights have no download URL; expected at ${path}`,
     );
   }
-  const result = await download(url, { sha256: entry.sha256, ...options, dest: path });
+  const checks = { sha256: entry.sha256, sha1: entry.sha1 };
+  const result = await download(url, { ...checks, ...options, dest: path });
   return { path, downloaded: true, download: result };
 }
 
