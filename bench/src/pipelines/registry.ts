@@ -10,6 +10,7 @@ import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dreamPipelines } from "./dream.ts";
 import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
+import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
 
@@ -62,6 +63,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...facePipelines,
   ...dreamPipelines,
   ...ganPipelines,
+  ...stylePipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

@@ -128,6 +128,7 @@ export {
   prepareObjective,
 } from "./objective.ts";
 export { type ObjectiveSpec, objectiveFromSpec, tapsOfSpec } from "./spec.ts";
+export { lossChartSvg } from "./style/chart.ts";
 export {
   colourStats,
   luminanceImage,
