@@ -2,6 +2,59 @@
 // feature visualisation — over any network that implements DreamModel. Browser-safe: reading
 // weight files is in ./node.ts.
 
+export {
+  ATTACK_METHODS,
+  type AttackMethod,
+  type AttackOptions,
+  attack,
+  checkAttackOptions,
+  flatLogits,
+  type Norm,
+  predict,
+  project,
+} from "./adversarial/attack.ts";
+export { classIndex } from "./adversarial/classes.ts";
+export { classLoss, type Labels, labelTensor } from "./adversarial/loss.ts";
+export {
+  epsilonSweep,
+  type LabelledImages,
+  type SweepOptions,
+  type SweepPoint,
+} from "./adversarial/sweep.ts";
+export { type GradCam, type GradCamOptions, gradCam } from "./attribution/gradcam.ts";
+export {
+  type Attribution,
+  type GradientOptions,
+  type IntegratedGradients,
+  type IntegratedGradientsOptions,
+  integratedGradients,
+  type SmoothGradOptions,
+  saliency,
+  smoothGrad,
+} from "./attribution/gradients.ts";
+export { inferno, type OverlayOptions, overlayHeatmap } from "./attribution/heatmap.ts";
+export {
+  type OcclusionMap,
+  type OcclusionOptions,
+  occlusion,
+  windowStarts,
+} from "./attribution/occlusion.ts";
+export { classScore } from "./attribution/score.ts";
+export {
+  type LoadedClassifier,
+  loadSmallClassifier,
+  SMALL_CLASSIFIERS,
+  type SmallClassifierName,
+} from "./classifiers/load.ts";
+export {
+  DIGIT_CLASSES,
+  FASHION_CLASSES,
+  fashionCnn,
+  lenet,
+  type SmallClassifier,
+  smallClassifierModel,
+  TappedNet,
+} from "./classifiers/small.ts";
 export { type Canvas, canvas, drawText } from "./common/canvas.ts";
 export {
   autoTileSize,
