@@ -328,6 +328,8 @@ export class WebGPUBackend implements Backend {
       op: this.currentOp,
       kernel: l.kernel,
       wgsl: l.source,
+      entry: l.entry,
+      params: l.params,
       bytes: l.bytes,
       flops: l.flops,
     });
