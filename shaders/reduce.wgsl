@@ -8,10 +8,12 @@
 // chunks of `chunk` elements; a chunk's result goes to out[outOffset + r · chunks + c], and when
 // chunks > 1 the engine reduces those partials in another pass (a short row reduction).
 //
-// `lanes` (column reductions, short rows): one thread per (row r, chunk c) walks the chunk's
-// elements in order. Neighbouring threads take neighbouring rows, so in a column reduction the
-// threads of a workgroup read neighbouring addresses at every step (coalesced). Threads
-// r = gid.x + gid.y · rowStride (a dimension holds at most 65535 workgroups of 64), c = gid.z.
+// `lanes` (column reductions, short rows, and every row on a CPU adapter): one thread per (row r,
+// chunk c) walks the chunk's elements in order. Thread q = gid.x + gid.y · rowStride (a grid
+// dimension holds at most 65535 workgroups of 64) takes r = q mod outer, c = q / outer:
+// neighbouring threads take neighbouring rows, so in a column reduction the threads of a
+// workgroup read neighbouring addresses at every step (coalesced), and a single long row still
+// spreads its chunks over whole workgroups.
 //
 // `tree` (long contiguous rows): workgroup (c, r) of WG threads reduces one chunk: thread t
 // accumulates elements start + t, + WG, + 2·WG, … (neighbouring threads, neighbouring
@@ -47,9 +49,10 @@ fn combine(a: {{type}}, b: {{type}}) -> {{type}} {
 
 @compute @workgroup_size(64)
 fn lanes(@builtin(global_invocation_id) gid: vec3u) {
-  let r = gid.x + gid.y * params.rowStride;
-  if (r >= params.outer) { return; }
-  let c = gid.z;
+  let q = gid.x + gid.y * params.rowStride;
+  if (q >= params.outer * params.chunks) { return; }
+  let r = q % params.outer;
+  let c = q / params.outer;
   let end = min((c + 1u) * params.chunk, params.inner);
   var acc: {{type}} = {{identity}};
   for (var j = c * params.chunk; j < end; j++) {

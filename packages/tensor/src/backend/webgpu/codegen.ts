@@ -154,17 +154,22 @@ export function genExpr(
   });
   const args = groups.map((g) => `${g.index}: u32`).join(", ");
   lines.push(`fn ${fnName}(${args}) -> ${wgslType(expr.dtype)} {`);
+  const small = shape.reduce((a, b) => a * b, 1) < 1 << 22;
   layouts.forEach((g, k) => {
     if (!needCoords[k]) return;
     // The merged sizes, read from params.ex like every other size. The outermost coordinate
     // needs no remainder: the index is in range.
     const sizes = g.sizes.map((n) => word(n));
-    lines.push(`  var ${g.index}_rest = ${g.index};`);
+    const x = g.index;
+    lines.push(`  var ${x}_rest = ${x};`);
     for (let m = sizes.length - 1; m > 0; m--) {
-      lines.push(`  let ${g.index}${m} = ${g.index}_rest % ${sizes[m]};`);
-      lines.push(`  ${g.index}_rest = ${g.index}_rest / ${sizes[m]};`);
+      // Below 2^22 elements the quotient comes from a float division (prelude.wgsl: udiv22).
+      const q = small ? `udiv22(${x}_rest, ${sizes[m]})` : `${x}_rest / ${sizes[m]}`;
+      lines.push(`  let ${x}_q${m} = ${q};`);
+      lines.push(`  let ${x}${m} = ${x}_rest - ${x}_q${m} * ${sizes[m]};`);
+      lines.push(`  ${x}_rest = ${x}_q${m};`);
     }
-    lines.push(`  let ${g.index}0 = ${g.index}_rest;`);
+    lines.push(`  let ${x}0 = ${x}_rest;`);
   });
   lines.push(...body, `  return ${result};`, "}");
   return { code: lines.join("\n"), storages, words };

@@ -15,16 +15,7 @@ import type { Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
 import { convPlanners } from "./conv.ts";
 import { matmulPlan } from "./conv-forward.ts";
-import {
-  checkRank,
-  exprLabel,
-  exprShader,
-  grid,
-  inBytes,
-  type Launch,
-  type Planner,
-  pad8,
-} from "./launch.ts";
+import { checkRank, exprLabel, exprShader, grid, inBytes, type Planner, pad8 } from "./launch.ts";
 import { reducePlan } from "./reduce.ts";
 
 /** Rows of A and output columns per workgroup of shaders/matvec.wgsl (MAXM, COLS, KN_COLS). */
@@ -40,6 +31,9 @@ const MATVEC_KN_COLS = 64;
  */
 export const matmulTuning = { viaConv: true, minWork: 128 ** 3 };
 
+/** Elements per thread of shaders/elementwise.wgsl (its PER). */
+export const elementwiseTuning = { perThread: 4 };
+
 export const planners: { [K in keyof Routines]: Planner<K> } = {
   ...convPlanners,
   ...cnnPlanners,
@@ -53,13 +47,14 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
       { outType: wgslType(expr.dtype) },
       kernel,
     );
-    const g = grid(n, maxPerDim);
+    const per = elementwiseTuning.perThread;
+    const g = grid(Math.ceil(n / per), maxPerDim);
     return [
       {
         kernel,
         source: s.source,
         entry: "main",
-        constants: {},
+        constants: { PER: per },
         params: { n, outOffset: out.offset, rowStride: g.rowStride, ex: s.ex },
         storages: [out.storage, ...s.storages],
         workgroups: g.workgroups,

@@ -12,14 +12,38 @@ import { exprLabel, exprShader, grid, inBytes, type Launch, type PlanContext } f
 
 /**
  * Knobs of the reduction planner. `subgroups: false` forces the shared-memory tree on adapters
- * that have subgroups (the tests run both). `threads` is how many threads a reduction aims to
- * launch before it cuts rows into more chunks (a GPU wants thousands in flight; a CPU adapter is
- * content with a few workgroups per core and pays for every extra pass).
+ * that have subgroups (the tests run both). `profile` picks the row strategy: "auto" takes "cpu"
+ * on a fallback adapter (lavapipe, SwiftShader) and "gpu" elsewhere.
  */
-export const reduceTuning = { subgroups: true, threads: 16384 };
+export const reduceTuning = {
+  subgroups: true,
+  profile: "auto" as "auto" | "gpu" | "cpu",
+};
 
-/** Rows at most this long are read one thread per row, whatever their layout. */
-const SHORT_ROW = 32;
+/**
+ * `threads`: how many threads a reduction aims to launch before it cuts rows into more chunks.
+ * `shortRow`: rows up to this long are read one thread per row (`lanes`), longer contiguous rows
+ * by a workgroup (`tree`).
+ *
+ * A GPU wants thousands of threads in flight and a workgroup per long row, its threads reading
+ * neighbouring addresses together. A CPU adapter runs each workgroup on one core as a loop over
+ * its invocations, 8 at a time in SIMD lanes (lavapipe): a barrier there is a switch between
+ * coroutines and workgroup memory is ordinary memory, so cooperation costs more than it saves,
+ * while a thread walking its own row streams through the cache. Measured on lavapipe (2 cores,
+ * sum over rows of [1024, 1024], bench-engine/reduce-probe.ts): one thread per row 5× faster
+ * than a 64-thread workgroup per row with subgroups, 9× faster than one without. A CPU adapter
+ * also needs only a few workgroups per core.
+ */
+const PROFILES = {
+  gpu: { threads: 16384, shortRow: 32 },
+  cpu: { threads: 1024, shortRow: Number.POSITIVE_INFINITY },
+};
+
+function profileOf(info: BackendInfo) {
+  const p = reduceTuning.profile;
+  return PROFILES[p === "auto" ? (info.isFallbackAdapter ? "cpu" : "gpu") : p];
+}
+
 /** Threads per workgroup of the `lanes` entry (reduce.wgsl's @workgroup_size). */
 const LANES_WG = 64;
 /**
@@ -78,14 +102,15 @@ export function reducePlan(
   if (outer === 0) return [];
   const split = splitOf(shape, outer);
   const { rowsContiguous, columns } = layout(expr, shape, split);
+  const tuning = profileOf(ctx.info);
   const kind: Kind =
-    inner <= SHORT_ROW || (columns && !rowsContiguous) || inner === 0 ? "lanes" : "tree";
+    inner <= tuning.shortRow || (columns && !rowsContiguous) || inner === 0 ? "lanes" : "tree";
   const wg = kind === "lanes" ? LANES_WG : inner >= 8192 ? 256 : 64;
   // Chunks: enough to reach the thread target, never so many that a thread adds fewer than
   // MIN_PER_THREAD elements, and within the grid.
   const perRow = kind === "lanes" ? 1 : wg;
-  const wanted = Math.ceil(reduceTuning.threads / (outer * perRow));
-  const most = inner <= SHORT_ROW ? 1 : Math.ceil(inner / (perRow * MIN_PER_THREAD[kind]));
+  const wanted = Math.ceil(tuning.threads / (outer * perRow));
+  const most = Math.ceil(inner / (perRow * MIN_PER_THREAD[kind]));
   let chunks = Math.max(1, Math.min(wanted, most));
   let chunk = Math.ceil(Math.max(inner, 1) / chunks);
   if (chunks > MAX_CHUNKS) chunk = Math.ceil(inner / MAX_CHUNKS);
@@ -136,7 +161,7 @@ function oneLaunch(
     { type, combine, identity, ...(subgroups ? { subgroupOp } : {}) },
     kernel,
   );
-  const g = grid(outer, maxPerDim);
+  const g = grid(kind === "lanes" ? outer * chunks : outer, maxPerDim);
   const common = {
     kernel,
     // `enable` must precede every declaration, the prelude's functions included.
@@ -154,10 +179,8 @@ function oneLaunch(
     bytes: inBytes(s.storages) + outer * chunks * 4,
     flops: outer * inner,
   };
-  if (kind === "lanes") {
-    const [x, y] = g.workgroups;
-    return { ...common, entry: "lanes", constants: {}, workgroups: [x, y, chunks] };
-  }
+  if (kind === "lanes")
+    return { ...common, entry: "lanes", constants: {}, workgroups: g.workgroups };
   return {
     ...common,
     entry: subgroups ? "treeSubgroups" : "tree",
