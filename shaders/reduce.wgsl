@@ -63,7 +63,10 @@ fn lanes(@builtin(global_invocation_id) gid: vec3u) {
 
 var<workgroup> partial: array<{{type}}, WG>;
 
-/** Thread t's share of chunk c of row r: elements start + t, + WG, …, in order. */
+// Thread t's share of chunk c of row r: elements start + t, + WG, …, in order. A workgroup past
+// the last row (the grid rounds up) still runs to the end with the identity instead of returning:
+// workgroupBarrier, like a subgroup operation, must be reached by every thread (WGSL's uniformity
+// rule), so only the final write is guarded.
 fn threadPartial(r: u32, c: u32, t: u32) -> {{type}} {
   var acc: {{type}} = {{identity}};
   if (r < params.outer) {

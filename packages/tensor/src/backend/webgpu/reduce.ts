@@ -30,7 +30,7 @@ export const reduceTuning = {
  * its invocations, 8 at a time in SIMD lanes (lavapipe): a barrier there is a switch between
  * coroutines and workgroup memory is ordinary memory, so cooperation costs more than it saves,
  * while a thread walking its own row streams through the cache. Measured on lavapipe (2 cores,
- * sum over rows of [1024, 1024], bench-engine/reduce-probe.ts): one thread per row 5× faster
+ * sum over rows of [1024, 1024], bench-engine/reduce-plans.ts): one thread per row 5× faster
  * than a 64-thread workgroup per row with subgroups, 9× faster than one without. A CPU adapter
  * also needs only a few workgroups per core.
  */
