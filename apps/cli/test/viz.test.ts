@@ -25,9 +25,13 @@ async function sheep(...args: string[]) {
 }
 
 const errLines = (s: string) =>
-  s
-    .split("\n")
-    .filter((l) => l.trim() && !l.startsWith("Warning: max") && !/^\S+ \(\S+\) [█░]/.test(l));
+  s.split("\n").filter(
+    (l) =>
+      l.trim() &&
+      !l.startsWith("Warning: max") &&
+      !/^\S+ \(\S+\) [█░]/.test(l) &&
+      !/^sheep: .*…$/.test(l), // the phases: "decoding …", "loading the network…"
+  );
 
 const weights = join(dir, "tiny-vgg16.safetensors");
 
@@ -128,7 +132,7 @@ describe("sheep viz", () => {
       ],
       [["--out", out], 2, /needs --layer/],
       [["--layer", "block1_conv1"], 2, /needs --out/],
-      [["--layer", "nope", "--out", out, "--weights", weights], 1, /no tap "nope"/],
+      [["--layer", "nope", "--out", out, "--weights", weights], 2, /has no layer "nope"/],
       [
         [
           "--layer",
@@ -142,8 +146,8 @@ describe("sheep viz", () => {
           "--size",
           "16",
         ],
-        1,
-        /channels 0–3, not 99/,
+        2,
+        /--channels 99: vgg16's layer block1_conv1 has 4 channels, 0–3; 99 is out of range/,
       ],
     ];
     for (const [args, code, message] of cases) {

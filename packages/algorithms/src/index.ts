@@ -10,6 +10,7 @@ export {
   type TapGeometry,
 } from "./common/profile.ts";
 export { type Rng, rng } from "./common/rng.ts";
+export { closest, didYouMean, editDistance, groupedNames } from "./common/suggest.ts";
 export { zoomRotate } from "./common/warp.ts";
 export {
   checkImage,
@@ -19,11 +20,19 @@ export {
   type OnProgress,
   octaveSizes,
 } from "./dream/dream.ts";
+export { type DreamEstimate, estimateDream, measureStep } from "./dream/estimate.ts";
 export {
   type GradientNormalization,
   laplacianNormalize,
   normalizeGradient,
 } from "./dream/normalize.ts";
+export {
+  DEFAULT_DREAM_PRESET,
+  DREAM_PRESET_NAMES,
+  DREAM_PRESETS,
+  type DreamPresetName,
+  type DreamSchedule,
+} from "./dream/presets.ts";
 export { type Tile, tiledValueAndGrad, tileLayout } from "./dream/tiles.ts";
 export { dreamZoom, type ZoomOptions, type ZoomProgress } from "./dream/zoom.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
