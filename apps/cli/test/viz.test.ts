@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { ABLATION_STAGES, textWidth } from "@sheep/algorithms";
 import { decodeImage } from "@sheep/io";
 import { randomVggWeights, vggConfig, vggSafetensors } from "@sheep/models";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -89,7 +90,9 @@ describe("sheep viz", () => {
     );
     expect(r.code, r.stderr).toBe(0);
     const [w, h] = size(out);
-    expect(w).toBe(6 * 16 + 5 * 2);
+    // columns widen to the longest label ("+ decorrelate"): no label is cut
+    const cw = Math.max(16, ...ABLATION_STAGES.map((s) => textWidth(s.label) + 2));
+    expect(w).toBe(6 * cw + 5 * 2);
     expect(h).toBeGreaterThan(16 + 7);
   });
 

@@ -3,6 +3,7 @@
 // weight files is in ./node.ts.
 
 export { type Canvas, canvas, drawText } from "./common/canvas.ts";
+export { textWidth } from "./common/font.ts";
 export {
   autoTileSize,
   type ModelProfile,

@@ -47,6 +47,7 @@ const USAGE = `sheep dream IMAGE --out FILE [flags]
   --max-side N               dream at most N px on the longer side (default ${DEFAULT_MAX_SIDE});
                              the result is written at that size
   --full-size                dream at the picture's own size (big photos: slow, tiled)
+  --estimate                 print the time and memory estimate whatever the size
   --model face|vgg16|vgg19   the network (default: vgg16 if pulled, else face)
   --weights FILE             a safetensors VGG16/19 file (timm, torchvision or Keras names)
   --layers "L:W,…"           layers to amplify, with weights (default: the model's own)
@@ -209,7 +210,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   phase(`preparing (${loaded.model.name} at ${W}×${H})`);
   const sizes = octaveSizes(H, W, dreamed.octaves!, dreamed.octaveScale!);
   const work = sizes.map(([h, w]) => h * w * dreamed.steps!);
-  if (work.reduce((a, b) => a + b, 0) * (frames ?? 1) >= LONG_JOB_PIXEL_STEPS) {
+  if (v.estimate || work.reduce((a, b) => a + b, 0) * (frames ?? 1) >= LONG_JOB_PIXEL_STEPS) {
     const e = await estimateDream(loaded.model, [H, W], dreamed);
     const tiles = e.octaves.at(-1)!.tiles;
     process.stderr.write(
@@ -293,6 +294,7 @@ export const dreamCommand: Command = {
     preset: { type: "string" },
     "max-side": { type: "string" },
     "full-size": { type: "boolean" },
+    estimate: { type: "boolean" },
     model: { type: "string" },
     weights: { type: "string" },
     layers: { type: "string" },
