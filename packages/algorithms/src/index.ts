@@ -56,6 +56,7 @@ export {
   TappedNet,
 } from "./classifiers/small.ts";
 export { type Canvas, canvas, drawText } from "./common/canvas.ts";
+export { textWidth } from "./common/font.ts";
 export {
   autoTileSize,
   type ModelProfile,
@@ -63,6 +64,7 @@ export {
   type TapGeometry,
 } from "./common/profile.ts";
 export { type Rng, rng } from "./common/rng.ts";
+export { closest, didYouMean, editDistance, groupedNames } from "./common/suggest.ts";
 export { zoomRotate } from "./common/warp.ts";
 export {
   checkImage,
@@ -72,11 +74,19 @@ export {
   type OnProgress,
   octaveSizes,
 } from "./dream/dream.ts";
+export { type DreamEstimate, estimateDream, measureStep } from "./dream/estimate.ts";
 export {
   type GradientNormalization,
   laplacianNormalize,
   normalizeGradient,
 } from "./dream/normalize.ts";
+export {
+  DEFAULT_DREAM_PRESET,
+  DREAM_PRESET_NAMES,
+  DREAM_PRESETS,
+  type DreamPresetName,
+  type DreamSchedule,
+} from "./dream/presets.ts";
 export { type Tile, tiledValueAndGrad, tileLayout } from "./dream/tiles.ts";
 export { dreamZoom, type ZoomOptions, type ZoomProgress } from "./dream/zoom.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
