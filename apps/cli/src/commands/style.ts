@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { extname, join } from "node:path";
 import {
+  type DreamModel,
   GRAM_NORMALIZATIONS,
   type GramNormalization,
   loadDreamModel,
@@ -16,6 +17,7 @@ import {
   stylize,
   writeImageTensor,
 } from "@sheep/algorithms/node";
+import { loadGoogLeNetFile } from "@sheep/models/node";
 import { init, resize2d, type Tensor } from "@sheep/tensor";
 import { type Command, num, UsageError } from "../args.ts";
 import { ProgressBar } from "../progress.ts";
@@ -47,6 +49,21 @@ const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
   --out FILE: .png or .jpg, written atomically (a temporary file, then renamed).`;
 
 type Values = Record<string, unknown>;
+
+/**
+ * The shipped GoogLeNet (packages/models/weights) as a DreamModel: every Caffe blob is a tap.
+ * A stand-in until @sheep/algorithms' loadDreamModel offers "googlenet" itself.
+ */
+async function googlenet(): Promise<DreamModel> {
+  const g = await loadGoogLeNetFile();
+  return {
+    name: "googlenet",
+    taps: g.net.tapNames,
+    inputSize: g.info.inputSize,
+    preprocess: (x) => g.preprocessing.normalize(x),
+    forward: (x, taps) => g.net.forward(x, taps),
+  };
+}
 
 function oneOf<T extends string>(v: unknown, flag: string, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
@@ -130,6 +147,8 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   const size = num(v.size, "size", { int: true, min: 16 }) ?? 512;
   const frameEvery = num(v["frame-every"], "frame-every", { int: true, min: 1 }) ?? 10;
   const model = (v.model as ModelName | undefined) ?? ("googlenet" as ModelName);
+  if (!["googlenet", "face", "vgg16", "vgg19"].includes(model))
+    throw new UsageError(`--model must be googlenet, face, vgg16 or vgg19, got "${model}"`);
   const frames = v.frames as string | undefined;
   existing(contentPath, "content image");
   for (const p of stylePaths) existing(p, "style image");
@@ -149,7 +168,10 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     ...(options.contentLayer ? [options.contentLayer] : known?.content ? [known.content] : []),
     ...Object.keys(options.styleLayers ?? known?.style ?? {}),
   ];
-  const loaded = await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
+  const loaded =
+    model === ("googlenet" as ModelName)
+      ? { model: await googlenet(), note: undefined }
+      : await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
   if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
   if (frames) mkdirSync(frames, { recursive: true });
   const { signal, done } = interruptible("styling");

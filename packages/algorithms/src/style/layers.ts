@@ -9,6 +9,9 @@ export interface StyleLayers {
   content: string | null;
   /** Style layers and their weights. */
   style: Readonly<Record<string, number>>;
+  /** Default term weights where neural-style's (content 5, style 100, TV 1e-3) do not suit. */
+  styleWeight?: number;
+  tvWeight?: number;
 }
 
 const VGG: StyleLayers = {
@@ -19,6 +22,29 @@ const VGG: StyleLayers = {
 export const STYLE_LAYERS: Readonly<Record<string, StyleLayers>> = {
   vgg16: VGG,
   vgg19: VGG,
+  // The face network (the demo's built-in one): each stage's last block for style, the middle
+  // stage for content, by analogy with VGG's choice; a starting point, not measured.
+  // GoogLeNet, chosen by experiment (README, "Style transfer"): at 128², 30 L-BFGS steps,
+  // astronaut × The Starry Night. Deep style layers alone (inception_3a … 4d) barely move the
+  // picture (style loss ÷5.4); shallow-to-middle ones transfer brush strokes and colour. conv1's
+  // Gram loss starts ~500× larger than the others', hence its weight 0.01; GoogLeNet's Gram
+  // terms are smaller than VGG's, so style weighs 1000 and TV (on 0–255 pixels) only 1e-5.
+  googlenet: {
+    content: "inception_4a/output",
+    style: {
+      "conv1/7x7_s2": 0.01,
+      "conv2/3x3": 1,
+      "inception_3a/output": 1,
+      "inception_3b/output": 1,
+      "inception_4a/output": 1,
+    },
+    styleWeight: 1000,
+    tvWeight: 1e-5,
+  },
+  face: {
+    content: "layer2.3",
+    style: { "stem.conv": 1, "layer1.2": 1, "layer2.3": 1, "layer3.2": 1 },
+  },
 };
 
 /**
@@ -34,6 +60,8 @@ export function styleLayersOf(
   const layers: StyleLayers = {
     content: content !== undefined ? content : (known?.content ?? null),
     style: style ?? known?.style ?? {},
+    styleWeight: known?.styleWeight,
+    tvWeight: known?.tvWeight,
   };
   if (!style && !known) {
     throw new Error(

@@ -28,7 +28,10 @@ export interface StyleOptions {
   contentLayer?: string | null;
   /** Style layers → weights. Default: the model's (VGG: relu1_1 … relu5_1, each 1). */
   styleLayers?: Readonly<Record<string, number>>;
-  /** Term weights (neural-style's defaults 5, 100, 1e-3). May change while it runs. */
+  /**
+   * Term weights (neural-style's defaults 5, 100, 1e-3, unless the model's layer table says
+   * otherwise: GoogLeNet 5, 1000, 1e-5). May change while it runs.
+   */
   contentWeight?: number;
   styleWeight?: number;
   tvWeight?: number;
@@ -250,8 +253,8 @@ export async function stylize(
           opt.zeroGrad();
           const weights: LossWeights = {
             content: o.contentWeight ?? 5,
-            style: o.styleWeight ?? 100,
-            tv: o.tvWeight ?? 1e-3,
+            style: o.styleWeight ?? layers.styleWeight ?? 100,
+            tv: o.tvWeight ?? layers.tvWeight ?? 1e-3,
             layers: layers.style,
           };
           const targets: LossTargets = {
