@@ -129,6 +129,30 @@ export {
   saveGenerator,
 } from "./gan/dcgan/checkpoint.ts";
 export { gather, type ImageSet, imageSet, PIXELS, SIDE, tileGrid } from "./gan/dcgan/data.ts";
+export { type Scores, scoreImages } from "./gan/dcgan/evaluate.ts";
+export { embedImages, FEATURE_TAPS, featureTap } from "./gan/dcgan/features.ts";
+export {
+  arithmetic,
+  codeOf,
+  generate,
+  type InvertOptions,
+  invert,
+  lerp,
+  meanCode,
+  slerp,
+  walk,
+} from "./gan/dcgan/latent.ts";
+export {
+  type Features,
+  features,
+  fid,
+  frechetDistance,
+  inceptionScore,
+  kid,
+  meanCov,
+  precisionRecall,
+  sqrtPsd,
+} from "./gan/dcgan/metrics.ts";
 export {
   checkDcganShape,
   DCGAN_DEFAULTS,
