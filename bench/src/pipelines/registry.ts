@@ -9,6 +9,7 @@ import type { Plan } from "../suite/plan.ts";
 import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dreamPipelines } from "./dream.ts";
 import { facePipelines } from "./face.ts";
+import { googlenetPipelines } from "./googlenet.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
 
@@ -22,6 +23,8 @@ export interface PipelineContext {
   tfBackends: ("webgpu" | "wasm")[];
   /** The face network's weights as safetensors bytes, where the runner can provide them. */
   faceWeights?: () => Promise<Uint8Array<ArrayBuffer>>;
+  /** A weights file shipped in packages/models/weights, where the runner can read it. */
+  shippedWeights?: (file: string) => Promise<Uint8Array<ArrayBuffer>>;
   log(line: string): void;
 }
 
@@ -60,6 +63,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...trainPipelines,
   ...facePipelines,
   ...dreamPipelines,
+  ...googlenetPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */
