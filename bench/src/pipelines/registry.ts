@@ -9,7 +9,9 @@ import type { Plan } from "../suite/plan.ts";
 import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dreamPipelines } from "./dream.ts";
 import { facePipelines } from "./face.ts";
+import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
+import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
 
@@ -63,6 +65,8 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...trainPipelines,
   ...facePipelines,
   ...dreamPipelines,
+  ...ganPipelines,
+  ...stylePipelines,
   ...googlenetPipelines,
 ];
 

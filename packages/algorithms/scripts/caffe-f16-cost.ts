@@ -37,8 +37,8 @@ for (const id of ["googlenet", "squeezenet"] as const) {
     };
     const a = await run(f16),
       b = await run(f32);
-    const top = (p: Float32Array) =>
-      [...p]
+    const top = (p: ArrayLike<number>) =>
+      Array.from(p)
         .map((v, i) => [v, i])
         .sort((x, y) => y[0] - x[0])
         .slice(0, 5)
