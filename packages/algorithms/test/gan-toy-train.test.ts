@@ -48,13 +48,20 @@ describe("toy GAN trainer", () => {
     expect(other.samples).not.toEqual(a.samples);
   });
 
-  it("records one step as one command buffer", async () => {
+  it("records one step as one command buffer, and leaks nothing", async () => {
     const gan = new ToyGan({ ...tiny, data: "ring8", loss: "ns", unroll: 2, dSteps: 2 });
     gan.step(); // first step: pipelines compile
     await gan.metrics(16);
     const before = submits();
     gan.step();
     expect(submits() - before).toBe(1);
+    // Steady state: a step leaves no tensor or byte behind.
+    await gan.sync();
+    const live = engine.memory();
+    gan.step();
+    await gan.sync();
+    expect(engine.memory().tensors).toBe(live.tensors);
+    expect(engine.memory().bytes).toBe(live.bytes);
     gan.dispose();
   });
 

@@ -156,8 +156,8 @@ export function ganPage(): HTMLElement {
   const losses = GAN_LOSSES.map((l): [string, string] => [l, l]);
   const lossA = select(losses);
   const lossB = select(losses);
-  const unrollA = numberInput(0, 0, 20);
-  const unrollB = numberInput(0, 0, 20);
+  const unrollA = numberInput(0, 0, 16);
+  const unrollB = numberInput(0, 0, 16);
   const dStepsA = numberInput(1, 1, 10);
   const dStepsB = numberInput(1, 1, 10);
   const lr = numberInput(1e-3, 1e-5, 0.1, 1e-4);
