@@ -2,7 +2,7 @@
 // float64 finite differences and the cpu oracle, tiled equal to untiled, and the pipeline's
 // properties (losses fall, blend (1, 0) is the single style, a seed reproduces a run).
 
-import { type Tensor, tensor } from "@sheep/tensor";
+import { engine, type Tensor, tensor } from "@sheep/tensor";
 import { describe, expect, test } from "vitest";
 import {
   contentTargets,
@@ -219,5 +219,23 @@ describe("stylize", () => {
     await expect(stylize(model(), content, [s1, s2], { ...o, blend: [1] })).rejects.toThrow(
       /blend has 1 weights for 2 style images/,
     );
+  });
+
+  test("no tensor outlives a run but the result: L-BFGS, Adam + Fourier + averaging + two scales, a mask", async () => {
+    const content = picture(20, 20, 1);
+    const style = picture(20, 20, 2);
+    const mask = tensor(new Float32Array(400).fill(1), { shape: [1, 1, 20, 20] });
+    const runs = [
+      { ...base, steps: 2 },
+      { ...base, steps: 2, optimizer: "adam", parameterization: "fourier", average: 2, scales: 2 },
+      { ...base, steps: 2, mask, preserveColour: "luminance" },
+    ] as const;
+    const net = model();
+    for (const o of runs) {
+      const before = engine.memory().tensors;
+      const { image } = await stylize(net, content, [style], o);
+      image.dispose();
+      expect(engine.memory().tensors, JSON.stringify(o)).toBe(before);
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
   GRAM_NORMALIZATIONS,
   type GramNormalization,
   loadDreamModel,
+  lossChartSvg,
   type ModelName,
   parseLayerWeights,
   readImageTensor,
@@ -17,6 +18,7 @@ import {
   stylize,
   writeImageTensor,
 } from "@sheep/algorithms/node";
+import { writeFileAtomic } from "@sheep/io";
 import { loadGoogLeNetFile } from "@sheep/models/node";
 import { init, resize2d, type Tensor } from "@sheep/tensor";
 import { type Command, num, UsageError } from "../args.ts";
@@ -45,6 +47,7 @@ const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
   --tile auto|N|off          tile side for images past the device's limits (default auto)
   --seed N                   random seed (default 0)
   --frames DIR               write the image every --frame-every steps (default 10) to DIR
+  --plot FILE.svg            write the per-layer loss chart of the run (and FILE.json: the record)
 
   --out FILE: .png or .jpg, written atomically (a temporary file, then renamed).`;
 
@@ -186,6 +189,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     }
   };
   let image: Tensor;
+  const started = performance.now();
   try {
     const result = await stylize(
       loaded.model,
@@ -197,6 +201,17 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     );
     image = result.image;
     await writeImageTensor(out, image);
+    const plot = v.plot as string | undefined;
+    if (plot) {
+      const seconds = (performance.now() - started) / 1000;
+      const title = `${loaded.model.name} · ${content.shape[3]}×${content.shape[2]} · ${result.record.length} steps · ${seconds.toFixed(0)} s`;
+      const text = (t: string) => new TextEncoder().encode(t);
+      await writeFileAtomic(plot, text(lossChartSvg(result.record, { title })));
+      await writeFileAtomic(
+        `${plot.replace(/\.svg$/i, "")}.json`,
+        text(JSON.stringify(result.record)),
+      );
+    }
   } finally {
     done();
     (bar as ProgressBar | null)?.finish();
@@ -241,6 +256,7 @@ export const styleCommand: Command = {
       "seed",
       "frames",
       "frame-every",
+      "plot",
     ].map((k) => [k, { type: "string" as const, ...(k === "out" ? { short: "o" } : {}) }]),
   ),
   run: (v, positionals) => run(v, positionals),

@@ -189,7 +189,7 @@ export async function stylize(
     owned.push(own(t));
     return t;
   };
-  const contentIn = preserve === "luminance" ? mine(luminanceImage(content)) : content;
+  const contentIn = preserve === "luminance" ? mine(tidy(() => luminanceImage(content))) : content;
   const stylesIn: Tensor[] = [];
   for (const s of styles) {
     if (preserve === "luminance") stylesIn.push(mine(await luminanceInputs(content, s)));
