@@ -13,5 +13,6 @@ export * from "./fn/cnn.ts";
 export * from "./fn/conv.ts";
 export * from "./fn/create.ts";
 export * from "./fn/elementwise.ts";
+export * from "./fn/lrn.ts";
 export * from "./fn/reduce.ts";
 export * from "./fn/shape.ts";
