@@ -29,7 +29,7 @@ export class Tensor {
   readonly backend: Backend;
   /** The op that made this tensor ("tensor", "add", "matmul", …), for messages and traces. */
   readonly op: string;
-  /** @internal The value. Read it through engine.region() when you need memory. */
+  /** @internal The value. Read it through engine.realise() when you need memory. */
   expr: Expr;
   private held: Storage[];
   /** Accumulate a gradient into `.grad` when backward() reaches this tensor. */
@@ -107,7 +107,7 @@ export class Tensor {
   }
 
   private async read(): Promise<HostArray | Float64Array> {
-    const region = engine.region(this);
+    const region = engine.realise(this);
     return this.backend.read(region.storage, region.offset, this.size);
   }
 

@@ -66,7 +66,7 @@ function biasGrad(g: Tensor, mask: Tensor | undefined): Tensor {
 /** d/dy of (y masked by m): the gradient masked the same way. */
 const maskBack = (t: Tensor, mask: Tensor | undefined) => (mask ? mul(t, gt(mask, 0)) : t);
 
-const region = (t: Tensor | undefined) => (t ? engine.region(t) : null);
+const region = (t: Tensor | undefined) => (t ? engine.realise(t) : null);
 
 /** convTranspose2d's mask input, when it has one. */
 const maskInput = (c: Ctx<ConvAttrs["convTranspose2d"]>) =>
@@ -94,8 +94,8 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
     },
     forward: ([x, w, bias], out, a) => {
       const geom = geometry(a, x.shape, out.shape, ...kernelOf(w));
-      const args = { x: engine.region(x), w: engine.region(w), bias: region(bias) };
-      out.backend.run("conv2d", { ...args, out: engine.region(out), geom, relu: a.relu });
+      const args = { x: engine.realise(x), w: engine.realise(w), bias: region(bias) };
+      out.backend.run("conv2d", { ...args, out: engine.realise(out), geom, relu: a.relu });
     },
     // y = relu(x ⋆ w + b); with the ReLU, g counts only where y > 0 (the mask input).
     vjp: [
@@ -157,8 +157,8 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
       const geom = geometry(a, out.shape, y.shape, ...kernelOf(w));
       const bias = a.reluMask ? null : region(third);
       const mask = a.reluMask ? region(third) : null;
-      const args = { x: engine.region(y), w: engine.region(w), bias, mask };
-      out.backend.run("convTranspose2d", { ...args, out: engine.region(out), geom });
+      const args = { x: engine.realise(y), w: engine.realise(w), bias, mask };
+      out.backend.run("convTranspose2d", { ...args, out: engine.realise(out), geom });
     },
     vjp: [
       // d/dy: conv2d of g with the same weights (the adjoint of the adjoint), masked like y
@@ -205,9 +205,9 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
     forward: ([x, g, mask], out, a) => {
       const geom = geometry(a, x.shape, g.shape, ...a.kernel);
       out.backend.run("conv2dWeightGrad", {
-        x: engine.region(x),
-        g: engine.region(g),
-        out: engine.region(out),
+        x: engine.realise(x),
+        g: engine.realise(g),
+        out: engine.realise(out),
         geom,
         mask: region(mask),
       });
