@@ -5,7 +5,6 @@
 import type { Backend, Storage } from "./backend/backend.ts";
 import type { DType, HostArray } from "./dtype.ts";
 import { engine } from "./engine.ts";
-import { DisposedError } from "./errors.ts";
 import type { Expr } from "./expr.ts";
 import type { Shape } from "./shape.ts";
 
@@ -140,8 +139,4 @@ export class Tensor {
     const state = this.disposed ? "disposed" : this.isLazy ? "lazy" : "realised";
     return `Tensor#${this.id}(${this.op}, [${this.shape.join(", ")}], ${this.dtype}, ${state})`;
   }
-}
-
-export function assertUsable(t: Tensor): void {
-  if (t.disposed) throw new DisposedError(`tensor #${t.id} (${t.op}) was used after dispose()`);
 }
