@@ -45,7 +45,7 @@ export const classify: Command = {
   async run(v, [image, ...extra]) {
     if (!image) throw new UsageError("sheep classify needs an IMAGE (see `sheep classify --help`)");
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    const topK = num(v.top, "top", { int: true, min: 1 }) ?? 5;
+    const topK = num(v.top, "top", { int: true, min: 1, max: 1000 }) ?? 5;
     const weights = (v.weights as string | undefined) ?? defaultWeights();
     const img = await readImageFile(image);
     await init();
