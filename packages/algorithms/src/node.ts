@@ -97,5 +97,11 @@ export async function readImageTensor(path: string): Promise<Tensor> {
 export async function writeImageTensor(path: string, image: Tensor): Promise<void> {
   await writeImageFile(path, nchwToImage(await image.data(), image.shape));
 }
+export {
+  DATASETS,
+  type DatasetName,
+  type LoadSetOptions,
+  loadImageSet,
+} from "./gan/dcgan/load.ts";
 export { type DigitSplit, loadMnistDigits, MNIST_TRAIN_SHARE } from "./classifiers/mnist.ts";
 export { loadSmallClassifierFile, shippedWeightsPath } from "./classifiers/node.ts";
