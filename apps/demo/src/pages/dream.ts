@@ -34,7 +34,6 @@ import {
   numberInput,
   paramNumber,
   params,
-  readNumber,
   select,
 } from "../ui/dom.ts";
 import { ProgressView } from "../ui/progress.ts";
