@@ -1,9 +1,8 @@
 // The WebGPU backend: storages are GPU buffers from a pool, routines become dispatches recorded
 // into one command encoder per step, and readback is the only thing that waits.
 
-import { DEBUG_WGSL, debugLog } from "../../debug.ts";
+import { DEBUG_WGSL, debugLog, debugState } from "../../debug.ts";
 import type { DType, HostArray } from "../../dtype.ts";
-import { engine } from "../../engine.ts";
 import { DeviceError, fmtBytes } from "../../errors.ts";
 import type { DispatchRecord } from "../../trace.ts";
 import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
@@ -269,7 +268,7 @@ export class WebGPUBackend implements Backend {
     const key = `${l.entry}|${JSON.stringify(l.constants)}|${l.source}`;
     let hit = this.pipelines.get(key);
     if (!hit) {
-      if (engine.debug >= DEBUG_WGSL)
+      if (debugState.level >= DEBUG_WGSL)
         debugLog(`new pipeline ${l.kernel} (${l.entry}):\n${l.source}`);
       const module = this.device.createShaderModule({ label: l.kernel, code: l.source });
       const pipeline = this.device.createComputePipeline({
@@ -309,6 +308,8 @@ export class WebGPUBackend implements Backend {
       op: this.currentOp,
       kernel: l.kernel,
       wgsl: l.source,
+      entry: l.entry,
+      params: l.params,
       bytes: l.bytes,
       flops: l.flops,
     });
