@@ -6,6 +6,7 @@
 import { engine } from "@sheep/tensor";
 import { describe, expect, it } from "vitest";
 import {
+  drawnData,
   GAN_LOSSES,
   OPTIMIZERS,
   ToyGan,
@@ -83,6 +84,16 @@ describe("toy GAN trainer", () => {
       const { m } = await run({ ...tiny, data: "grid25", loss }, 2);
       expect(Number.isFinite(m.dLoss) && Number.isFinite(m.gLoss), loss).toBe(true);
     }
+    const drawn = drawnData([
+      [0, 0],
+      [1, -1],
+    ]);
+    expect(drawn.modes).toEqual([
+      [0, 0],
+      [1, -1],
+    ]);
+    const { m: dm } = await run({ ...tiny, data: drawn, loss: "ns" }, 2);
+    expect(Number.isFinite(dm.dLoss) && dm.hits.length === 2).toBe(true);
     for (const kind of OPTIMIZERS) {
       const opt = { kind, lr: 0.01 };
       const { m } = await run({ ...tiny, data: "swissroll", loss: "ls", gOpt: opt, dOpt: opt }, 2);
@@ -102,6 +113,8 @@ describe("toy GAN trainer", () => {
       expect(() => new ToyGan({ data: "ring8", loss: "ns", ...c })).toThrow(msg);
     }
     expect(() => toyData("ring9" as never)).toThrow(/"ring9" is not one of ring8/);
+    expect(() => drawnData([])).toThrow(/got 0 points; draw between 1 and 1000/);
+    expect(() => drawnData([[0, Number.NaN]])).toThrow(/point 0 is not two finite numbers/);
   });
 });
 
