@@ -3,14 +3,27 @@
 
 import { release } from "@sheep/tensor";
 import { type Command, parse, UsageError } from "./args.ts";
+import { attackCommand } from "./commands/attack.ts";
 import { classify } from "./commands/classify.ts";
 import { dreamCommand } from "./commands/dream.ts";
+import { explainCommand } from "./commands/explain.ts";
 import { ganCommand } from "./commands/gan.ts";
 import { info } from "./commands/info.ts";
+import { styleCommand } from "./commands/style.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { weights } from "./commands/weights.ts";
 
-const commands: Command[] = [info, weights, classify, dreamCommand, vizCommand, ganCommand];
+const commands: Command[] = [
+  info,
+  weights,
+  classify,
+  dreamCommand,
+  vizCommand,
+  styleCommand,
+  ganCommand,
+  attackCommand,
+  explainCommand,
+];
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

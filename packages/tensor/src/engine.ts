@@ -2,7 +2,7 @@
 // lazy tensors into memory. Ops go through ops/apply.ts; this file owns lifetimes.
 
 import type { Backend, Region, Storage } from "./backend/backend.ts";
-import { debugLevelFromEnv } from "./debug.ts";
+import { debugState } from "./debug.ts";
 import { DeviceError, DisposedError } from "./errors.ts";
 import { contiguousLeaf, type Expr, isContiguousLeaf, storagesOf } from "./expr.ts";
 import { sizeOf } from "./shape.ts";
@@ -29,8 +29,13 @@ class Engine {
   private readonly scopes: Set<Tensor>[] = [];
   /** Set by noGrad(): ops record no autograd nodes. */
   gradEnabled = true;
-  /** SHEEP_DEBUG level (debug.ts). */
-  debug = debugLevelFromEnv();
+  /** SHEEP_DEBUG level (debug.ts keeps it, so the backends can read it too). */
+  get debug(): number {
+    return debugState.level;
+  }
+  set debug(level: number) {
+    debugState.level = level;
+  }
   liveTensors = 0;
 
   // ---- backends ---------------------------------------------------------------------------
@@ -136,10 +141,11 @@ class Engine {
   // ---- realisation ----------------------------------------------------------------------------
 
   /**
-   * Make a tensor's value a contiguous region of memory, running its fused expression if it is
-   * still lazy. The tensor keeps its identity: every holder sees the realised buffer.
+   * Make a tensor's value a contiguous region of memory, and return it. This may launch work:
+   * a lazy tensor's fused expression is compiled and dispatched here (one kernel, recorded for
+   * the next submit). The tensor keeps its identity: every holder sees the realised buffer.
    */
-  region(t: Tensor): Region {
+  realise(t: Tensor): Region {
     this.checkAlive(t);
     const e = t.expr;
     if (isContiguousLeaf(e, t.shape)) return { storage: e.storage, offset: e.offset };
@@ -154,6 +160,14 @@ class Engine {
     }
     t.replaceExpr(contiguousLeaf(storage, t.shape), [storage]);
     return { storage, offset: 0 };
+  }
+
+  /**
+   * @deprecated The old name of realise(): it reads like a lookup, but may launch a kernel.
+   * Kept so code written against it still compiles.
+   */
+  region(t: Tensor): Region {
+    return this.realise(t);
   }
 
   checkAlive(t: Tensor): void {
@@ -219,7 +233,7 @@ class Engine {
       const result = fn();
       const out = new Set<Tensor>();
       collectTensors(result, out);
-      for (const t of out) this.region(t);
+      for (const t of out) this.realise(t);
     } catch (e) {
       await backend.endTrace();
       throw e;

@@ -1,6 +1,7 @@
-// The Models page: the face network that ships with the app, and VGG16 — opened from a local
-// .safetensors file, or downloaded from the Hugging Face hub (its size shown before it starts,
-// progress while it runs, resumable when cut, cached in the browser for the next visit).
+// The Models page: GoogLeNet, SqueezeNet and the face network that ship with the app, and
+// VGG16 — opened from a local .safetensors file, or downloaded from the Hugging Face hub (its
+// size shown before it starts, progress while it runs, resumable when cut, cached in the
+// browser for the next visit).
 
 import { type DownloadError, findWeights, type Progress } from "@sheep/models";
 import { describe } from "../ui/banner.ts";
@@ -40,6 +41,36 @@ function faceCard(models: Models): HTMLElement {
   );
 }
 
+/** GoogLeNet or SqueezeNet: real ImageNet weights that ship with the project. */
+function caffeCard(models: Models, id: "googlenet" | "squeezenet"): HTMLElement {
+  const status = h("p", { class: "model-status", id: `${id}-status` });
+  const render = () => replace(status, h("b", null, "Status: "), models.status[id]);
+  models.onChange(render);
+  render();
+  const about =
+    id === "googlenet"
+      ? [
+          "GoogLeNet (built in, the default)",
+          "BVLC GoogLeNet, the network of Google's original DeepDream: 7.0 M parameters, 14 MB " +
+            "(F16), converted from Caffe by the models package and shipped in the repo. " +
+            "Dreams at inception_4c/output; classes by name (hen, sports car, …).",
+          "Released for unrestricted use (BVLC model zoo).",
+        ]
+      : [
+          "SqueezeNet v1.1 (built in)",
+          "A small, fast ImageNet classifier: 1.2 M parameters, 2.5 MB (F16), from Caffe.",
+          "BSD 2-clause (DeepScale).",
+        ];
+  return h(
+    "div",
+    { class: "card" },
+    h("h3", null, about[0]),
+    h("p", null, about[1]),
+    h("p", { class: "muted small" }, `License: ${about[2]}`),
+    status,
+  );
+}
+
 export function modelsPage(models: Models): HTMLElement {
   const source = vggSource();
   const status = h("p", { class: "model-status", id: "vgg-status" });
@@ -48,7 +79,12 @@ export function modelsPage(models: Models): HTMLElement {
   renderStatus();
 
   // --- a local file: only its header is read now, tensors when a job needs them ---
-  const file = h("input", { type: "file", accept: ".safetensors", id: "vgg-file" });
+  const file = h("input", {
+    type: "file",
+    accept: ".safetensors",
+    id: "vgg-file",
+    "aria-label": "open a VGG16 or VGG19 .safetensors file",
+  });
   file.addEventListener("change", async () => {
     const f = file.files?.[0];
     if (!f) return;
@@ -66,7 +102,12 @@ export function modelsPage(models: Models): HTMLElement {
     { id: "vgg-size" },
     `about ${fmtBytes(source.approxBytes)} (weights registry)`,
   );
-  const bar = h("progress", { max: 1, value: 0, hidden: true });
+  const sizeCheck = h(
+    "button",
+    { type: "button", class: "link", id: "vgg-size-check" },
+    "ask the server for the exact size",
+  );
+  const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "download" });
   const line = h("p", { class: "download-line", id: "vgg-download" });
   const go = h("button", { type: "button", class: "primary", id: "vgg-download-run" }, "Download");
   const pause = h("button", { type: "button", disabled: true }, "Pause");
@@ -84,6 +125,7 @@ export function modelsPage(models: Models): HTMLElement {
     line.textContent = `${fmtBytes(p.received)} of ${total ? fmtBytes(total) : "?"}${speed}${eta}`;
   };
   const download = async () => {
+    await askSize();
     controller = new AbortController();
     go.disabled = true;
     pause.disabled = false;
@@ -158,24 +200,33 @@ export function modelsPage(models: Models): HTMLElement {
     line.textContent = `This browser's storage is not available: ${describe(e)}`;
   });
 
-  // The exact size from the server, asked when the page is first opened (not at every start:
-  // offline, a failed request would only add a console error).
+  // The exact size from the server, only when the user asks (this button, or Download): the app
+  // works offline and touches the network only on request, so opening the page asks nothing.
   let asked = false;
   const askSize = async () => {
-    if (asked || location.hash !== "#models") return;
+    if (asked) return;
     asked = true;
+    sizeCheck.disabled = true;
     exact = await remoteSize(source.url);
-    if (!exact) return;
+    if (!exact) {
+      size.textContent += " (the server did not say)";
+      return;
+    }
     const n = exact.toLocaleString("en");
     size.textContent = `${fmtBytes(exact)} (${n} bytes, from the server)`;
   };
-  window.addEventListener("hashchange", () => void askSize());
-  void askSize();
+  sizeCheck.addEventListener("click", () => void askSize());
 
   return h(
     "section",
     { class: "page models-page" },
-    h("div", { class: "cards" }, faceCard(models)),
+    h(
+      "div",
+      { class: "cards" },
+      caffeCard(models, "googlenet"),
+      caffeCard(models, "squeezenet"),
+      faceCard(models),
+    ),
     h(
       "div",
       { class: "card wide" },
@@ -197,7 +248,15 @@ export function modelsPage(models: Models): HTMLElement {
       file,
       h("h4", null, "Or download it"),
       h("p", null, h("code", { class: "url" }, source.url)),
-      h("p", null, "Size: ", size, source.sha256 ? " · its SHA-256 is checked when done" : ""),
+      h(
+        "p",
+        null,
+        "Size: ",
+        size,
+        " ",
+        sizeCheck,
+        source.sha256 ? " · its SHA-256 is checked when done" : "",
+      ),
       h("div", { class: "row" }, go, pause, remove),
       bar,
       line,

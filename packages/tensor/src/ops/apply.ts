@@ -10,6 +10,7 @@ import { contiguousLeaf, type Expr, expandExpr, leavesOf, type OpNode, opCount }
 import { broadcastShapes, sameShape, sizeOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import type { OpAttrs, OpName } from "./attrs.ts";
+import { bindApply } from "./call.ts";
 import { castExpr, inlineExpr, MAX_FUSED_OPS, maxLeaves } from "./inputs.ts";
 import { table } from "./table.ts";
 import type { Ctx, ElementwiseDef, OpDef, ViewDef } from "./types.ts";
@@ -45,6 +46,9 @@ export function apply<K extends OpName>(
   record(name, def, inputs, out, attrs);
   return out;
 }
+
+// Op entries call other ops through ops/call.ts, which cannot import this file (see there).
+bindApply(apply);
 
 function commonBackend(name: string, inputs: readonly Tensor[]): Backend {
   if (inputs.length === 0) throw new Error(`${name}: needs at least one input`);
@@ -93,7 +97,7 @@ function elementwise<A>(
   let expr: Expr = build();
   // Past the fusion budget, materialise the inputs and start a fresh tree over their buffers.
   if (leavesOf(expr).length > maxLeaves(backend) || opCount(expr) > MAX_FUSED_OPS) {
-    for (const t of inputs) engine.region(t);
+    for (const t of inputs) engine.realise(t);
     expr = build();
   }
   return new Tensor(shape, dtype, backend, expr, name);
@@ -104,7 +108,7 @@ function view<A>(name: string, def: ViewDef<A>, x: Tensor, attrs: A): Tensor {
   let expr = def.view(inlineExpr(x), x.shape, shape, attrs);
   if (!expr) {
     // Memory order forbids a view (reshape of a transposed tensor): copy, then view the copy.
-    engine.region(x);
+    engine.realise(x);
     expr = def.view(x.expr, x.shape, shape, attrs);
     if (!expr) throw new Error(`${name}: could not view a contiguous tensor`);
   }

@@ -5,10 +5,9 @@
 import type { ResizeMode } from "../backend/cnn-routines.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { add, matmul, mul, pad, reshape, transpose } from "../functions.ts";
 import { sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { apply } from "./apply.ts";
+import { add, call, matmul, mul, pad, reshape, transpose } from "./call.ts";
 import { inputExpr } from "./inputs.ts";
 import type { OpDef } from "./types.ts";
 
@@ -74,12 +73,12 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       const [batch, channels] = x.shape;
       const k = sizeOf(x.shape.slice(2));
       out.backend.run("gram", {
-        x: engine.region(x),
+        x: engine.realise(x),
         batch,
         channels,
         k,
         scale,
-        out: engine.region(out),
+        out: engine.realise(out),
       });
     },
     // G = s·F Fᵀ: dG·/dF = s·(g + gᵀ)·F, a batched matmul
@@ -107,11 +106,11 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
         key,
         p,
         scale: 1 / (1 - p),
-        out: engine.region(out),
+        out: engine.realise(out),
       });
     },
     // out = x·m/(1-p): the gradient is masked and scaled by the very same mask (same key).
-    vjp: [(g, { attrs }) => apply("dropout", [g], attrs)],
+    vjp: [(g, { attrs }) => call("dropout", [g], attrs)],
   },
 
   resize2d: {
@@ -127,12 +126,12 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       if (out.size === 0) return;
       out.backend.run("resize2d", {
         ...resizeArgs(x.shape, out.shape, a),
-        x: engine.region(x),
-        out: engine.region(out),
+        x: engine.realise(x),
+        out: engine.realise(out),
       });
     },
     // Linear in x: the adjoint sends each output's gradient back along its interpolation weights.
-    vjp: [(g, { x, attrs }) => apply("resize2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
+    vjp: [(g, { x, attrs }) => call("resize2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
   },
 
   resize2dGrad: {
@@ -153,13 +152,13 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       if (out.size === 0) return;
       out.backend.run("resize2dGrad", {
         ...resizeArgs(out.shape, g.shape, a),
-        g: engine.region(g),
-        out: engine.region(out),
+        g: engine.realise(g),
+        out: engine.realise(out),
       });
     },
     vjp: [
       (gg, { attrs }) =>
-        apply("resize2d", [gg], {
+        call("resize2d", [gg], {
           size: attrs.size,
           mode: attrs.mode,
           alignCorners: attrs.alignCorners,
@@ -192,12 +191,12 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       const outer = sizeOf(x.shape.slice(0, dim));
       const inner = sizeOf(x.shape.slice(dim + 1));
       out.backend.run("correlate1d", {
-        x: engine.region(x),
+        x: engine.realise(x),
         outer,
         n: x.shape[dim],
         inner,
         taps,
-        out: engine.region(out),
+        out: engine.realise(out),
       });
     },
     // out[i] = Σ_t w[t]·x[i+t] ⇒ gx[j] = Σ_t w[t]·g[j-t]: g zero-padded by T-1 on both sides,
@@ -209,7 +208,7 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
           before: g.shape.map((_, d) => (d === dim ? r : 0)),
           after: g.shape.map((_, d) => (d === dim ? r : 0)),
         });
-        return apply("correlate1d", [padded], { dim, taps: [...taps].reverse() });
+        return call("correlate1d", [padded], { dim, taps: [...taps].reverse() });
       },
     ],
   },

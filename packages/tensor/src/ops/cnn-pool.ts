@@ -6,9 +6,8 @@
 import type { AvgWindow, Planes, Window } from "../backend/cnn-routines.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { gather, reshape } from "../functions.ts";
 import type { Shape } from "../shape.ts";
-import { apply } from "./apply.ts";
+import { call, gather, reshape } from "./call.ts";
 import {
   type AvgPoolAttrs,
   checkFloat,
@@ -62,8 +61,8 @@ const maxPoolForward =
     out.backend.run("maxPool2d", {
       ...planes(x.shape, out.shape),
       ...maxWindow(a),
-      x: engine.region(x),
-      out: engine.region(out),
+      x: engine.realise(x),
+      out: engine.realise(out),
       indices,
     });
   };
@@ -79,8 +78,8 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
     // Each output's gradient goes to its window's argmax (found again, then gathered per input).
     vjp: [
       (g, { x, attrs }) => {
-        const at = apply("maxPool2dIndices", [x], attrs);
-        return apply("maxPool2dGrad", [g, at], { ...attrs, inSize: x.shape.slice(2) });
+        const at = call("maxPool2dIndices", [x], attrs);
+        return call("maxPool2dGrad", [g, at], { ...attrs, inSize: x.shape.slice(2) });
       },
     ],
   },
@@ -114,9 +113,9 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("maxPool2dGrad", {
         ...planes(out.shape, g.shape),
         ...maxWindow(a),
-        g: engine.region(g),
-        indices: engine.region(at),
-        out: engine.region(out),
+        g: engine.realise(g),
+        indices: engine.realise(at),
+        out: engine.realise(out),
       });
     },
     // Linear in g: the adjoint reads gg back at each window's argmax.
@@ -141,12 +140,12 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2d", {
         ...planes(x.shape, out.shape),
         window: fixedWindow(a),
-        x: engine.region(x),
-        out: engine.region(out),
+        x: engine.realise(x),
+        out: engine.realise(out),
       });
     },
     // Linear: the adjoint spreads g / divisor over each window.
-    vjp: [(g, { x, attrs }) => apply("avgPool2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
+    vjp: [(g, { x, attrs }) => call("avgPool2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
   },
 
   avgPool2dGrad: {
@@ -161,12 +160,12 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2dGrad", {
         ...planes(out.shape, g.shape),
         window: fixedWindow(a),
-        g: engine.region(g),
-        out: engine.region(out),
+        g: engine.realise(g),
+        out: engine.realise(out),
       });
     },
     // The adjoint of the adjoint is the pooling itself.
-    vjp: [(gg, { attrs }) => apply("avgPool2d", [gg], attrs)],
+    vjp: [(gg, { attrs }) => call("avgPool2d", [gg], attrs)],
   },
 
   adaptiveAvgPool2d: {
@@ -192,13 +191,13 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2d", {
         ...planes(x.shape, out.shape),
         window: { kind: "adaptive" },
-        x: engine.region(x),
-        out: engine.region(out),
+        x: engine.realise(x),
+        out: engine.realise(out),
       });
     },
     vjp: [
       (g, { x, attrs }) =>
-        apply("adaptiveAvgPool2dGrad", [g], { size: attrs.size, inSize: x.shape.slice(2) }),
+        call("adaptiveAvgPool2dGrad", [g], { size: attrs.size, inSize: x.shape.slice(2) }),
     ],
   },
 
@@ -220,10 +219,10 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2dGrad", {
         ...planes(out.shape, g.shape),
         window: { kind: "adaptive" },
-        g: engine.region(g),
-        out: engine.region(out),
+        g: engine.realise(g),
+        out: engine.realise(out),
       });
     },
-    vjp: [(gg, { attrs }) => apply("adaptiveAvgPool2d", [gg], { size: attrs.size })],
+    vjp: [(gg, { attrs }) => call("adaptiveAvgPool2d", [gg], { size: attrs.size })],
   },
 };
