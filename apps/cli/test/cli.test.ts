@@ -1,7 +1,7 @@
 // The `sheep` command end to end, as a user runs it: a real process, real files, exit codes.
 
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -39,6 +39,20 @@ describe("sheep", () => {
     expect(info.backend).toBe("webgpu");
     expect(info.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
     expect(Array.isArray(info.features)).toBe(true);
+  });
+
+  test("a run prints nothing on stderr: Dawn's two limit warnings are silenced", () => {
+    // stderr into a file, as a shell's 2>file or a terminal gives it (a Node "pipe" is a socket,
+    // which the silencing cannot reopen)
+    const log = join(mkdtempSync(join(tmpdir(), "sheep-cli-")), "stderr.txt");
+    const fd = openSync(log, "w");
+    const r = spawnSync("node", [bin, "info"], {
+      stdio: ["ignore", "pipe", fd],
+      env: { ...process.env, SHEEP_DEBUG: "" },
+    });
+    closeSync(fd);
+    expect(r.status).toBe(0);
+    expect(readFileSync(log, "utf8")).toBe("");
   });
 
   test("bad flags and commands: one line on stderr, exit 2", async () => {

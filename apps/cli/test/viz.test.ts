@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { ABLATION_STAGES, textWidth } from "@sheep/algorithms";
 import { decodeImage } from "@sheep/io";
 import { randomVggWeights, vggConfig, vggSafetensors } from "@sheep/models";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -25,9 +26,13 @@ async function sheep(...args: string[]) {
 }
 
 const errLines = (s: string) =>
-  s
-    .split("\n")
-    .filter((l) => l.trim() && !l.startsWith("Warning: max") && !/^\S+ \(\S+\) [█░]/.test(l));
+  s.split("\n").filter(
+    (l) =>
+      l.trim() &&
+      !l.startsWith("Warning: max") &&
+      !/^\S+ \(\S+\) [█░]/.test(l) &&
+      !/^sheep: .*…$/.test(l), // the phases: "decoding …", "loading the network…"
+  );
 
 const weights = join(dir, "tiny-vgg16.safetensors");
 
@@ -85,7 +90,9 @@ describe("sheep viz", () => {
     );
     expect(r.code, r.stderr).toBe(0);
     const [w, h] = size(out);
-    expect(w).toBe(6 * 16 + 5 * 2);
+    // columns widen to the longest label ("+ decorrelate"): no label is cut
+    const cw = Math.max(16, ...ABLATION_STAGES.map((s) => textWidth(s.label) + 2));
+    expect(w).toBe(6 * cw + 5 * 2);
     expect(h).toBeGreaterThan(16 + 7);
   });
 
@@ -128,7 +135,7 @@ describe("sheep viz", () => {
       ],
       [["--out", out], 2, /needs --layer/],
       [["--layer", "block1_conv1"], 2, /needs --out/],
-      [["--layer", "nope", "--out", out, "--weights", weights], 1, /no tap "nope"/],
+      [["--layer", "nope", "--out", out, "--weights", weights], 2, /has no layer "nope"/],
       [
         [
           "--layer",
@@ -142,8 +149,8 @@ describe("sheep viz", () => {
           "--size",
           "16",
         ],
-        1,
-        /channels 0–3, not 99/,
+        2,
+        /--channels 99: vgg16's layer block1_conv1 has 4 channels, 0–3; 99 is out of range/,
       ],
     ];
     for (const [args, code, message] of cases) {

@@ -3,7 +3,7 @@
 
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -92,6 +92,39 @@ describe("sheep weights, Caffe models", () => {
     expect(tensors.get("conv1/3x3.bias")?.data).toEqual(Float32Array.of(0.5, -1));
   });
 
+  test("convert --prototxt --labels: the net travels in the metadata, other layers stay out", async () => {
+    const proto = join(dir, "deploy.prototxt");
+    writeFileSync(
+      proto,
+      'name: "Tiny"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n' +
+        'layer { name: "conv1/3x3" type: "Convolution" bottom: "data" top: "c"\n' +
+        "  convolution_param { num_output: 2 kernel_size: 3 } }\n",
+    );
+    const labels = join(dir, "labels.txt");
+    writeFileSync(labels, "n0 zero\nn1 one\n");
+    const out = join(dir, "tiny-net.safetensors");
+    const r = await run(
+      "weights",
+      "convert",
+      file,
+      "--out",
+      out,
+      "--prototxt",
+      proto,
+      "--labels",
+      labels,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      `wrote ${out}: 2 tensors, 56 parameters, F32 (from 3 Caffe layers)`,
+      "  left out (not in the prototxt): fc",
+      "",
+    ]);
+    const inspect = JSON.parse((await run("weights", "inspect", out, "--json")).stdout);
+    expect(inspect.metadata).toMatchObject({ net: "Tiny", labels: "n0 zero\nn1 one" });
+    expect(inspect.metadata.prototxt).toContain('name: "conv1/3x3"');
+  });
+
   test("a broken caffemodel or a missing --out: one line, exit 1 or 2", async () => {
     const bad = join(dir, "bad.caffemodel");
     writeFileSync(bad, new Uint8Array([0xa2, 0x06, 0xff, 0xff, 0xff, 0xff, 0x0f]));
@@ -137,5 +170,41 @@ describe("sheep weights, Caffe models", () => {
     } finally {
       server.close();
     }
+  });
+
+  test("pull finds a cached model and prototxt with no request and says how to convert; verify checks both digests", async () => {
+    const cache = join(dir, "cached");
+    const weights = join(cache, "weights");
+    mkdirSync(weights, { recursive: true });
+    writeFileSync(join(weights, "bvlc_googlenet.caffemodel"), readFileSync(file));
+    writeFileSync(join(weights, "bvlc_googlenet.deploy.prototxt"), 'name: "GoogleNet"\n');
+    // An unreachable mirror: any request would fail the run.
+    const r = await runIn(
+      { SHEEP_CACHE_DIR: cache },
+      "weights",
+      "pull",
+      "googlenet",
+      "--mirror",
+      "http://127.0.0.1:9",
+    );
+    expect(r.code).toBe(0);
+    const model = join(weights, "bvlc_googlenet.caffemodel");
+    const proto = join(weights, "bvlc_googlenet.deploy.prototxt");
+    expect(r.stdout.split("\n")).toEqual([
+      `googlenet is at ${model}`,
+      `  with ${proto}`,
+      `to use it: sheep weights convert ${model} --out ${join(weights, "bvlc_googlenet.safetensors")} --prototxt ${proto}`,
+      "",
+    ]);
+    const v = await runIn({ SHEEP_CACHE_DIR: cache }, "weights", "verify", "googlenet");
+    expect(v.code).toBe(1);
+    const body = readFileSync(file);
+    const hex = (a: string) => createHash(a).update(body).digest("hex");
+    expect(v.stdout.split("\n").slice(1, 4)).toEqual([
+      expect.stringMatching(new RegExp(`sha256 ${hex("sha256")}$`)),
+      `  sha1 ${hex("sha1")}`,
+      "  MISMATCH (expected sha256 6f7101e3a2183738a7125a0c5021ba82a1feb4228c5ca0924d991b6daf6f6fad, " +
+        "sha1 405fc5acd08a3bb12de8ee5e23a96bec22f08204)",
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import type { Plan } from "../suite/plan.ts";
 import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dreamPipelines } from "./dream.ts";
 import { facePipelines } from "./face.ts";
+import { ganPipelines } from "./gan.ts";
 import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
@@ -61,6 +62,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...trainPipelines,
   ...facePipelines,
   ...dreamPipelines,
+  ...ganPipelines,
   ...stylePipelines,
 ];
 

@@ -1,6 +1,7 @@
 // `npm run bench -- report`: read every result in bench/results/, keep the latest per runner,
-// device and mode, and write REPORT.md (all tables), one SVG chart per run, and the README's
-// benchmark tables (between its bench:begin/bench:end markers, if the README has them).
+// device and mode, and write REPORT.md (all tables), one SVG chart per run, and bench/README.md's
+// benchmark tables (between its bench:begin/bench:end markers, if it has them; the root README
+// keeps one summary line and a link).
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -60,14 +61,14 @@ function section(key: string, r: BenchResult, full: boolean): string {
   if (conv)
     parts.push(
       "",
-      `![GFLOP/s per VGG16 conv layer](${full ? "" : "bench/results/"}${key}.svg)`,
+      `![GFLOP/s per VGG16 conv layer](${full ? "" : "results/"}${key}.svg)`,
       "",
       conv,
     );
   if (!full)
     parts.push(
       "",
-      "Other input sides, the other kernels and the dispatch grids: [REPORT.md](bench/results/REPORT.md).",
+      "Other input sides, the other kernels and the dispatch grids: [REPORT.md](results/REPORT.md).",
     );
   if (full) {
     const k = kernelTable(r);
@@ -87,7 +88,7 @@ function title(r: BenchResult): string {
 export function report(
   dir: string,
   log: (line: string) => void,
-  readme = resolve(dir, "../../README.md"),
+  readme = resolve(dir, "../README.md"),
 ): void {
   const latest = [...loadResults(dir, log)].sort(([a], [b]) => a.localeCompare(b));
   if (!latest.length) {

@@ -2,7 +2,61 @@
 // feature visualisation — over any network that implements DreamModel. Browser-safe: reading
 // weight files is in ./node.ts.
 
+export {
+  ATTACK_METHODS,
+  type AttackMethod,
+  type AttackOptions,
+  attack,
+  checkAttackOptions,
+  flatLogits,
+  type Norm,
+  predict,
+  project,
+} from "./adversarial/attack.ts";
+export { classIndex } from "./adversarial/classes.ts";
+export { classLoss, type Labels, labelTensor } from "./adversarial/loss.ts";
+export {
+  epsilonSweep,
+  type LabelledImages,
+  type SweepOptions,
+  type SweepPoint,
+} from "./adversarial/sweep.ts";
+export { type GradCam, type GradCamOptions, gradCam } from "./attribution/gradcam.ts";
+export {
+  type Attribution,
+  type GradientOptions,
+  type IntegratedGradients,
+  type IntegratedGradientsOptions,
+  integratedGradients,
+  type SmoothGradOptions,
+  saliency,
+  smoothGrad,
+} from "./attribution/gradients.ts";
+export { inferno, type OverlayOptions, overlayHeatmap } from "./attribution/heatmap.ts";
+export {
+  type OcclusionMap,
+  type OcclusionOptions,
+  occlusion,
+  windowStarts,
+} from "./attribution/occlusion.ts";
+export { classScore } from "./attribution/score.ts";
+export {
+  type LoadedClassifier,
+  loadSmallClassifier,
+  SMALL_CLASSIFIERS,
+  type SmallClassifierName,
+} from "./classifiers/load.ts";
+export {
+  DIGIT_CLASSES,
+  FASHION_CLASSES,
+  fashionCnn,
+  lenet,
+  type SmallClassifier,
+  smallClassifierModel,
+  TappedNet,
+} from "./classifiers/small.ts";
 export { type Canvas, canvas, drawText } from "./common/canvas.ts";
+export { textWidth } from "./common/font.ts";
 export {
   autoTileSize,
   type ModelProfile,
@@ -10,6 +64,7 @@ export {
   type TapGeometry,
 } from "./common/profile.ts";
 export { type Rng, rng } from "./common/rng.ts";
+export { closest, didYouMean, editDistance, groupedNames } from "./common/suggest.ts";
 export { zoomRotate } from "./common/warp.ts";
 export {
   checkImage,
@@ -19,11 +74,19 @@ export {
   type OnProgress,
   octaveSizes,
 } from "./dream/dream.ts";
+export { type DreamEstimate, estimateDream, measureStep } from "./dream/estimate.ts";
 export {
   type GradientNormalization,
   laplacianNormalize,
   normalizeGradient,
 } from "./dream/normalize.ts";
+export {
+  DEFAULT_DREAM_PRESET,
+  DREAM_PRESET_NAMES,
+  DREAM_PRESETS,
+  type DreamPresetName,
+  type DreamSchedule,
+} from "./dream/presets.ts";
 export { type Tile, tiledValueAndGrad, tileLayout } from "./dream/tiles.ts";
 export { dreamZoom, type ZoomOptions, type ZoomProgress } from "./dream/zoom.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
@@ -110,6 +173,12 @@ export {
 } from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
+export {
+  caffeDreamModel,
+  GOOGLENET_DREAM_LAYERS,
+  googLeNetDreamModel,
+} from "./models/googlenet.ts";
+export { squeezeNetDreamModel } from "./models/squeezenet.ts";
 export { VGG_DREAM_LAYERS, vggDreamModel } from "./models/vgg.ts";
 export {
   actualPositions,

@@ -3,6 +3,7 @@
 // can dream and be visualised; adapters in models/ wrap the models package's networks.
 
 import type { Tensor } from "@sheep/tensor";
+import { didYouMean, groupedNames } from "./common/suggest.ts";
 
 export interface DreamModel {
   /** Shown in messages and progress ("vgg16", "face"). */
@@ -37,12 +38,13 @@ export function logitsTapOf(model: DreamModel): string {
   return tap;
 }
 
-/** Throw a one-line error naming the model's taps when `tap` is not one of them. */
+/** Throw a one-line error, with the closest name and every tap grouped, for an unknown tap. */
 export function checkTap(model: DreamModel, tap: string): void {
   if (model.taps.includes(tap)) return;
-  const some = model.taps.slice(0, 12).join(", ");
-  const more = model.taps.length > 12 ? `, … (${model.taps.length} in all)` : "";
-  throw new Error(`${model.name} has no layer "${tap}" (its layers: ${some}${more})`);
+  throw new Error(
+    `${model.name} has no layer "${tap}"${didYouMean(tap, model.taps)}; its layers: ` +
+      groupedNames(model.taps),
+  );
 }
 
 /** Activations of the taps for an image in [0, 1]: preprocess, then forward. */

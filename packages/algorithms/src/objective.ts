@@ -17,6 +17,7 @@ import {
   tidy,
   transpose,
 } from "@sheep/tensor";
+import { didYouMean } from "./common/suggest.ts";
 import { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
 
 /**
@@ -189,7 +190,10 @@ function classIndex(name: string, classes?: readonly string[]): number {
   if (exact >= 0) return exact;
   const partial = classes.flatMap((c, i) => (c.toLowerCase().includes(want) ? [i] : []));
   if (partial.length === 1) return partial[0];
-  if (partial.length === 0) throw new Error(`no class is called "${name}"`);
+  if (partial.length === 0) {
+    const synonyms = classes.flatMap((c) => c.split(",").map((s) => s.trim()));
+    throw new Error(`no class is called "${name}"${didYouMean(name, synonyms)}`);
+  }
   const some = partial.slice(0, 4).map((i) => `"${classes[i].split(",")[0]}" (${i})`);
   throw new Error(
     `class "${name}" is ambiguous: ${some.join(", ")}${partial.length > 4 ? ", …" : ""}`,

@@ -15,6 +15,7 @@ import {
   irfft2,
   parseChannels,
   rotate,
+  textWidth,
   visualize,
   zoomRotate,
 } from "../src/index.ts";
@@ -175,11 +176,18 @@ describe("grids", () => {
       { size: 16, steps: 2 },
     );
     const n = ABLATION_STAGES.length;
-    const layout = gridLayout(n, 16, n, 2, true);
+    // columns as wide as the longest label: at 16 px no label is cut
+    const cw = Math.max(16, ...ABLATION_STAGES.map((s) => textWidth(s.label) + 2));
+    expect(cw).toBeGreaterThan(16);
+    const layout = gridLayout(n, 16, n, 2, true, cw);
     expect(grid.image.shape).toEqual([1, 3, layout.height, layout.width]);
+    expect(layout.width).toBe(n * cw + (n - 1) * 2);
     expect(layout.height).toBeGreaterThan(16 + 7);
     expect(grid.cells.map((c) => c.label)).toEqual(ABLATION_STAGES.map((s) => s.label));
-    expect(grid.cells.map((c) => c.left)).toEqual(ABLATION_STAGES.map((_, i) => i * 18));
+    const pad = (cw - 16) >> 1;
+    expect(grid.cells.map((c) => c.left)).toEqual(
+      ABLATION_STAGES.map((_, i) => i * (cw + 2) + pad),
+    );
     // every label band has ink
     const data = await grid.image.data();
     const w = layout.width;

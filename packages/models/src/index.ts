@@ -3,10 +3,10 @@
 
 export { CaffeError, type Caffemodel, readCaffemodel } from "./caffe/caffemodel.ts";
 export {
+  type CaffeConversion,
   type CaffeToSafetensorsOptions,
-  caffeMetadata,
+  caffeConversion,
   caffemodelToSafetensors,
-  caffeTensors,
 } from "./caffe/caffemodel-convert.ts";
 export {
   type CaffemodelSummary,

@@ -4,14 +4,14 @@
 // resumes in the next, companions (the deploy prototxt) come along, and the cache is used.
 
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readCaffemodelFile } from "../src/caffe/caffemodel-node.ts";
 import { writeCaffemodel } from "../src/caffe/caffemodel-write.ts";
 import { DownloadError, findWeights, type WeightsEntry } from "../src/download/index.ts";
-import { pullEntry, pullWeights } from "../src/download/node.ts";
+import { pullEntry, pullWeights, verifyWeights } from "../src/download/node.ts";
 import { serve, startServer, type TestServer } from "./helpers/http-server.ts";
 
 const LAYERS = [
@@ -159,5 +159,20 @@ describe("pull Caffe models", () => {
     const third = await pullEntry(entry(), { mirror: origin, cacheDir, ...QUICK });
     expect(third).toMatchObject({ path: second.path, downloaded: false });
     expect(server?.ranges).toHaveLength(3);
+  });
+
+  it("verify checks BVLC's SHA-1 as well as the recorded SHA-256", async () => {
+    const cacheDir = join(dir, "verify");
+    await mkdir(join(cacheDir, "weights"), { recursive: true });
+    await writeFile(join(cacheDir, "weights", "bvlc_googlenet.caffemodel"), MODEL);
+    const v = await verifyWeights("googlenet", { cacheDir });
+    expect(v).toMatchObject({
+      bytes: MODEL.length,
+      sha256: digest("sha256", MODEL),
+      expected: "6f7101e3a2183738a7125a0c5021ba82a1feb4228c5ca0924d991b6daf6f6fad",
+      sha1: digest("sha1", MODEL),
+      expectedSha1: "405fc5acd08a3bb12de8ee5e23a96bec22f08204",
+      ok: false,
+    });
   });
 });

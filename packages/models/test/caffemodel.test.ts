@@ -159,9 +159,9 @@ describe("inspect and convert", () => {
     const file = caffemodelToSafetensors(bytes);
     const header = parseHeaderBytes(file);
     expect(header.metadata).toEqual({
-      source: "caffemodel",
-      caffe_format: "v1",
-      caffe_net: "TinyNet",
+      format: "caffe",
+      net: "TinyNet",
+      source: "converted from a .caffemodel (legacy V1 `layers` format) by sheep weights convert",
     });
     const tensors = await loadSafetensors(file);
     expect([...tensors.keys()].sort()).toEqual(

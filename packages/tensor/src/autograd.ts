@@ -177,3 +177,19 @@ export function valueAndGrad(f: Fn, argnums?: readonly number[]) {
 export function grad(f: Fn, argnums?: readonly number[]) {
   return (...args: Tensor[]) => valueAndGrad(f, argnums)(...args).grads;
 }
+
+/**
+ * Gradients of a one-element root with respect to any tensors of its graph — inputs or
+ * intermediate activations (Grad-CAM needs d logit / d feature map). Zeros where a tensor does
+ * not reach the root. The graph is left for the caller's tidy() to free.
+ */
+export function gradientsAt(root: Tensor, at: readonly Tensor[]): Tensor[] {
+  return engine.tidy(() => {
+    const found = gradients(root, undefined, new Set(at));
+    return at.map((t) => {
+      const g = found.get(t) ?? zerosLike(t, { dtype: "float32" });
+      engine.region(g);
+      return g;
+    });
+  });
+}

@@ -8,7 +8,7 @@ import {
   type GridOptions,
   type GridProgress,
   type GridResult,
-  loadDreamModel,
+  MODEL_NAMES,
   type ModelName,
   type ObjectiveTerm,
   parseChannels,
@@ -19,8 +19,9 @@ import {
   writeImageTensor,
 } from "@sheep/algorithms/node";
 import { init } from "@sheep/tensor";
-import { type Command, num, UsageError } from "../args.ts";
-import { ProgressBar } from "../progress.ts";
+import { type Command, num, oneOf, UsageError, writable } from "../args.ts";
+import { checkChannels, loadForLayers } from "../names.ts";
+import { ProgressBar, phase } from "../progress.ts";
 import { interruptible } from "./dream.ts";
 
 const USAGE = `sheep viz --layer NAME --out FILE [flags]
@@ -32,69 +33,90 @@ const USAGE = `sheep viz --layer NAME --out FILE [flags]
   --ablation                 the first channel naive, then with each trick of the robust recipe
   --recipe naive|robust      naive pixels + gradient ascent, or Fourier + decorrelated colour +
                              transformations + Adam (default robust)
-  --size N                   image side (default 128)   --steps N   (naive 20, robust 512)
+  --size N                   image side (default 128)   --steps N   (naive 20, robust 512;
+                             under 128 the robust recipe warns: its images are still noise)
   --lr X                     learning rate (robust: Adam 0.05; naive: 1/255 per step)
   --batch N                  channels optimised together (default 8)
   --columns N                grid columns (default ⌈√count⌉)
   --labels                   channel numbers under the cells
   --seed N                   random seed (default 0)
-  --model face|vgg16|vgg19   the network (default: vgg16 if pulled, else face)
-  --weights FILE             a safetensors weights file`;
+  --model googlenet|squeezenet|face|vgg16|vgg19
+                             the network (default: googlenet, shipped with sheep)
+  --weights FILE             a safetensors weights file for --model`;
 
 type Values = Record<string, unknown>;
 
+/** Below this many steps the robust recipe's images are still grey noise (see the README). */
+const ROBUST_FEW_STEPS = 128;
+
 function gridOptions(v: Values): GridOptions {
-  const recipe = v.recipe as VizRecipe | undefined;
-  if (recipe !== undefined && recipe !== "naive" && recipe !== "robust") {
-    throw new UsageError(`--recipe must be naive or robust, got "${recipe}"`);
-  }
   return {
-    recipe,
-    size: num(v.size, "size", { int: true, min: 8 }),
-    steps: num(v.steps, "steps", { int: true, min: 1 }),
-    lr: num(v.lr, "lr", { min: 0 }),
-    seed: num(v.seed, "seed", { int: true, min: 0 }),
-    batch: num(v.batch, "batch", { int: true, min: 1 }),
-    columns: num(v.columns, "columns", { int: true, min: 1 }),
+    recipe: oneOf(v.recipe, "recipe", ["naive", "robust"] as VizRecipe[]),
+    size: num(v.size, "size", { int: true, min: 8, max: 4096 }),
+    steps: num(v.steps, "steps", { int: true, min: 1, max: 100000 }),
+    lr: num(v.lr, "lr", { min: 0, max: 100 }),
+    seed: num(v.seed, "seed", { int: true, min: 0, max: 2 ** 31 - 1 }),
+    batch: num(v.batch, "batch", { int: true, min: 1, max: 1024 }),
+    columns: num(v.columns, "columns", { int: true, min: 1, max: 1024 }),
     labels: v.labels ? true : undefined,
   };
 }
 
 async function run(v: Values, positionals: string[]): Promise<number> {
+  // Every flag is checked before anything slow happens.
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const out = v.out as string | undefined;
   if (!out) throw new UsageError("needs --out FILE");
   if (!/\.(png|jpe?g)$/i.test(out))
     throw new UsageError(`--out must end in .png or .jpg, got "${out}"`);
+  writable(out);
   const layer = v.layer as string | undefined;
   const cls = v.class as string | undefined;
   if (!layer && !cls) throw new UsageError("needs --layer NAME (or --class NAME)");
-  const target = (v.target as string | undefined) ?? "channel";
-  if (!["channel", "neuron", "layer"].includes(target)) {
-    throw new UsageError(`--target must be channel, neuron or layer, got "${target}"`);
-  }
+  const target = oneOf(v.target, "target", ["channel", "neuron", "layer"]) ?? "channel";
+  const channelSpec = (v.channels as string | undefined) ?? "0-15";
   let channels: number[];
   try {
-    channels = parseChannels((v.channels as string | undefined) ?? "0-15");
+    channels = parseChannels(channelSpec);
   } catch (e) {
     throw new UsageError(`--channels: ${(e as Error).message}`);
   }
   const options = gridOptions(v);
   const model = v.model as ModelName | undefined;
-  if (model !== undefined && !["face", "vgg16", "vgg19"].includes(model)) {
-    throw new UsageError(`--model must be face, vgg16 or vgg19, got "${model}"`);
+  if (model !== undefined && !MODEL_NAMES.includes(model)) {
+    throw new UsageError(`--model must be ${MODEL_NAMES.join(", ")}, got "${model}"`);
+  }
+  const settings = vizSettings(options);
+  if (settings.optimizer === "adam" && settings.steps < ROBUST_FEW_STEPS) {
+    process.stderr.write(
+      `sheep: --steps ${settings.steps} is few for the robust recipe: below ` +
+        `${ROBUST_FEW_STEPS} its images are mostly grey noise (default ${vizSettings({}).steps})\n`,
+    );
   }
 
   await init();
   const taps = cls ? ["logits"] : [layer!];
-  const loaded = await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
+  phase("loading the network");
+  const loaded = await loadForLayers(
+    { model, weights: v.weights as string | undefined, taps },
+    layer ? [layer] : [],
+  );
   if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
   const m = loaded.model;
-  const single: ObjectiveTerm | null = cls
-    ? parseClassMixture(cls, m.classes)[0]
-    : target === "layer"
-      ? { kind: "layer", layer: layer! }
-      : null;
+  let single: ObjectiveTerm | null;
+  try {
+    single = cls
+      ? parseClassMixture(cls, m.classes)[0]
+      : target === "layer"
+        ? { kind: "layer", layer: layer! }
+        : null;
+  } catch (e) {
+    throw new UsageError(`--class: ${(e as Error).message}`);
+  }
+  if (layer && !single) {
+    phase(`preparing (${m.name}, ${layer})`);
+    checkChannels(m, layer, v.ablation ? channels.slice(0, 1) : channels, "channels", channelSpec);
+  }
   const perChannel = (channel: number): ObjectiveTerm => ({
     kind: "channel",
     layer: layer!,
@@ -103,7 +125,9 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   });
   const { signal, done } = interruptible("optimising");
   let bar: ProgressBar | null = null;
+  let progress = { done: 0, total: 0 };
   const onProgress = (p: GridProgress) => {
+    progress = { done: p.done, total: p.total };
     bar ??= new ProgressBar(`viz (${m.name})`, p.total);
     const batch =
       p.batches > 1 ? `${v.ablation ? "stage" : "batch"} ${p.batch + 1}/${p.batches} · ` : "";
@@ -136,13 +160,18 @@ async function run(v: Values, positionals: string[]): Promise<number> {
         onProgress,
         signal,
       );
+    (bar as ProgressBar | null)?.finish();
+    phase(`writing ${out}`);
     await writeImageTensor(out, result.image);
   } finally {
     done();
     (bar as ProgressBar | null)?.finish();
   }
   if (signal.aborted) {
-    process.stderr.write(`sheep: interrupted; wrote the images as they were to ${out}\n`);
+    process.stderr.write(
+      `sheep: stopped after ${progress.done} of ${progress.total} steps; wrote the images as ` +
+        `they were to ${out}\n`,
+    );
     return 130;
   }
   process.stderr.write(`sheep: wrote ${out}\n`);

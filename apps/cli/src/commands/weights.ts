@@ -1,7 +1,7 @@
 // `sheep weights list|inspect|convert|pull|verify`: the weights registry, safetensors files and
 // Caffe models (.caffemodel).
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import {
   convertCaffemodelFile,
   formatCaffemodelSummary,
@@ -20,6 +20,7 @@ import { formatBytes, ProgressBar } from "../progress.ts";
 const USAGE = `sheep weights list [--json]
        sheep weights inspect FILE[.caffemodel] [--json]
        sheep weights convert FILE.caffemodel --out FILE.safetensors [--f16]
+                             [--prototxt DEPLOY.prototxt [--labels synset_words.txt]]
        sheep weights pull NAME [--url URL | --mirror URL] [--force]
        sheep weights verify NAME|FILE`;
 
@@ -72,6 +73,14 @@ async function pull(
     result.downloaded ? `downloaded ${name} to ${result.path}` : `${name} is at ${result.path}`,
   );
   for (const path of result.companions ?? []) console.log(`  with ${path}`);
+  const prototxt = result.companions?.find((p) => p.endsWith(".prototxt"));
+  if (result.path.endsWith(".caffemodel") && prototxt) {
+    // The engine loads safetensors: say how to get one from what was just fetched.
+    const out = result.path.replace(/\.caffemodel$/, ".safetensors");
+    console.log(
+      `to use it: sheep weights convert ${result.path} --out ${out} --prototxt ${prototxt}`,
+    );
+  }
   return 0;
 }
 
@@ -82,26 +91,46 @@ const naming = (file: string) => (e: Error) => {
   throw new Error(`${file}: ${e.message}`);
 };
 
-async function convert(file: string, out: string | undefined, f16: boolean): Promise<number> {
+interface ConvertFlags {
+  out?: string;
+  f16: boolean;
+  prototxt?: string;
+  labels?: string;
+}
+
+/**
+ * With --prototxt the file carries the deploy net (and --labels the class names) in its
+ * metadata, so loadCaffeSafetensors needs nothing else, and layers the prototxt lacks are left out.
+ */
+async function convert(file: string, flags: ConvertFlags): Promise<number> {
   if (!isCaffemodel(file)) throw new UsageError(`convert reads a .caffemodel file, not "${file}"`);
-  if (!out) throw new UsageError("sheep weights convert needs --out FILE.safetensors");
-  const r = await convertCaffemodelFile(file, out, { f16 }).catch(naming(file));
+  if (!flags.out) throw new UsageError("sheep weights convert needs --out FILE.safetensors");
+  if (flags.labels && !flags.prototxt) throw new UsageError("--labels goes with --prototxt");
+  const text = (path?: string) => (path ? readFileSync(path, "utf8") : undefined);
+  const options = { f16: flags.f16, prototxt: text(flags.prototxt), labels: text(flags.labels) };
+  const r = await convertCaffemodelFile(file, flags.out, options).catch(naming(file));
   console.log(
-    `wrote ${out}: ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} parameters, ` +
-      `${f16 ? "F16" : "F32"} (from ${r.model.layers.length} Caffe layers)`,
+    `wrote ${flags.out}: ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} ` +
+      `parameters, ${flags.f16 ? "F16" : "F32"} (from ${r.model.layers.length} Caffe layers)`,
   );
+  if (r.dropped.length) console.log(`  left out (not in the prototxt): ${r.dropped.join(", ")}`);
   return 0;
 }
 
 async function verify(target: string): Promise<number> {
   const v = await verifyWeights(target);
+  const expected = [
+    v.expected && v.expected !== v.sha256 ? `sha256 ${v.expected}` : "",
+    v.expectedSha1 && v.expectedSha1 !== v.sha1 ? `sha1 ${v.expectedSha1}` : "",
+  ].filter(Boolean);
   const verdict =
     v.ok === undefined
       ? "no recorded digest to compare with"
       : v.ok
         ? "OK"
-        : `MISMATCH (expected ${v.expected})`;
-  console.log(`${v.path}\n  ${formatBytes(v.bytes)}  sha256 ${v.sha256}\n  ${verdict}`);
+        : `MISMATCH (expected ${expected.join(", ")})`;
+  const sha1 = v.sha1 ? `\n  sha1 ${v.sha1}` : "";
+  console.log(`${v.path}\n  ${formatBytes(v.bytes)}  sha256 ${v.sha256}${sha1}\n  ${verdict}`);
   return v.ok === false ? 1 : 0;
 }
 
@@ -116,6 +145,8 @@ export const weights: Command = {
     force: { type: "boolean" },
     out: { type: "string" },
     f16: { type: "boolean" },
+    prototxt: { type: "string" },
+    labels: { type: "string" },
   },
   async run(v, [action, target, ...extra]) {
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -147,7 +178,12 @@ export const weights: Command = {
           Boolean(v.force),
         );
       case "convert":
-        return convert(need("a FILE.caffemodel"), v.out as string | undefined, Boolean(v.f16));
+        return convert(need("a FILE.caffemodel"), {
+          out: v.out as string | undefined,
+          f16: Boolean(v.f16),
+          prototxt: v.prototxt as string | undefined,
+          labels: v.labels as string | undefined,
+        });
       case "verify":
         return verify(need("a NAME or FILE"));
       default:

@@ -54,22 +54,28 @@ export interface GridProgress extends VizProgress {
   total: number;
 }
 
-/** Cell positions: `columns` per row, `gap` between them, a label band under each if asked. */
+/**
+ * Cell positions: `columns` per row, `gap` between them, a label band under each if asked.
+ * Columns are `cellWidth` wide (default: the image size; wider when a label needs it, so that
+ * no label is cut), each image centred in its column.
+ */
 export function gridLayout(
   count: number,
   size: number,
   columns: number,
   gap: number,
   labels: boolean,
+  cellWidth = size,
 ) {
   const rows = Math.ceil(count / columns);
   const band = labels ? lineHeight() : 0;
+  const pad = (cellWidth - size) >> 1;
   const cells: GridCell[] = Array.from({ length: count }, (_, i) => ({
     top: Math.floor(i / columns) * (size + band + gap),
-    left: (i % columns) * (size + gap),
+    left: (i % columns) * (cellWidth + gap) + pad,
     size,
   }));
-  const width = columns * size + (columns - 1) * gap;
+  const width = columns * cellWidth + (columns - 1) * gap;
   const height = rows * (size + band) + (rows - 1) * gap;
   return { cells, rows, width, height, band };
 }
@@ -82,13 +88,16 @@ function compose(
   columns: number,
   gap: number,
 ): GridResult {
-  const layout = gridLayout(images.length, size, columns, gap, labels !== null);
+  // Wide enough for the longest label (with a pixel each side): "+ decorrelate" is not cut.
+  const widest = labels ? Math.max(...labels.map((l) => textWidth(l) + 2)) : 0;
+  const cellWidth = Math.max(size, widest);
+  const layout = gridLayout(images.length, size, columns, gap, labels !== null, cellWidth);
   const c = canvas(layout.width, layout.height);
   layout.cells.forEach((cell, i) => {
     const img = images[i];
     if (img) blit(c, img, size, size, cell.top, cell.left);
     if (!labels) return;
-    const text = fitText(labels[i], size);
+    const text = fitText(labels[i], cellWidth);
     cell.label = labels[i];
     const left = cell.left + Math.floor((size - textWidth(text)) / 2);
     drawText(c, text, cell.top + size + 2, left);

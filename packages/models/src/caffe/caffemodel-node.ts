@@ -4,11 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { writeSafetensorsFile } from "../safetensors/node.ts";
 import { type Caffemodel, readCaffemodel } from "./caffemodel.ts";
-import {
-  type CaffeToSafetensorsOptions,
-  caffeMetadata,
-  caffeTensors,
-} from "./caffemodel-convert.ts";
+import { type CaffeToSafetensorsOptions, caffeConversion } from "./caffemodel-convert.ts";
 
 export async function readCaffemodelFile(path: string): Promise<Caffemodel> {
   return readCaffemodel(new Uint8Array(await readFile(path)));
@@ -18,6 +14,8 @@ export interface ConvertResult {
   tensors: number;
   parameters: number;
   model: Caffemodel;
+  /** Layers with blobs left out because the prototxt has no such layer. */
+  dropped: string[];
 }
 
 /** `sheep weights convert FILE.caffemodel --out FILE.safetensors [--f16]`. */
@@ -27,9 +25,9 @@ export async function convertCaffemodelFile(
   options: CaffeToSafetensorsOptions = {},
 ): Promise<ConvertResult> {
   const model = await readCaffemodelFile(input);
-  const tensors = caffeTensors(model.layers, options);
-  await writeSafetensorsFile(output, tensors, caffeMetadata(model));
+  const { tensors, metadata, dropped } = caffeConversion(model, options);
+  await writeSafetensorsFile(output, tensors, metadata);
   let parameters = 0;
   for (const t of tensors.values()) parameters += t.shape.reduce((a, b) => a * b, 1);
-  return { tensors: tensors.size, parameters, model };
+  return { tensors: tensors.size, parameters, model, dropped };
 }

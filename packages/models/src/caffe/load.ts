@@ -39,8 +39,12 @@ export async function loadCaffeSafetensors(
   return { net, synsets: labels ? labels.split("\n") : undefined };
 }
 
-/** "n01514859 hen" → "hen"; "n04285008 sports car, sport car" → "sports car". */
+/** "n04285008 sports car, sport car" → "sports car, sport car" (the WordNet id dropped). */
+export function synsetNames(synset: string): string {
+  return synset.replace(/^n\d{8}\s+/, "");
+}
+
+/** "n04285008 sports car, sport car" → "sports car": the first name only. */
 export function readableLabel(synset: string): string {
-  const names = synset.replace(/^n\d{8}\s+/, "");
-  return names.split(",")[0].trim();
+  return synsetNames(synset).split(",")[0].trim();
 }

@@ -1,4 +1,5 @@
-// The Caffe net builder's public names: prototxt parsing, CaffeNet, the shipped GoogLeNet and SqueezeNet.
+// The Caffe net builder's public names: prototxt parsing, CaffeNet, the shipped GoogLeNet
+// and SqueezeNet.
 
 export type { CaffeOp, LayerBuilder, WeightLookup } from "./layers.ts";
 export {
@@ -6,6 +7,7 @@ export {
   type LoadedCaffeNet,
   loadCaffeSafetensors,
   readableLabel,
+  synsetNames,
 } from "./load.ts";
 export { CAFFE_LAYERS, CaffeNet } from "./net.ts";
 export {

@@ -47,6 +47,8 @@ export class CaffeNet {
   private readonly producer: number[] = [];
   private readonly versionName: string[] = [];
   private readonly consumers: number[][] = [];
+  /** The learned blobs, by caffeTensorName (what the layers were built from). */
+  readonly weight: WeightLookup;
 
   /**
    * @param prototxt the deploy net (text, parsed message or spec)
@@ -61,6 +63,7 @@ export class CaffeNet {
         ? (prototxt as CaffeNetSpec)
         : caffeNetSpec(prototxt as string | PbMessage);
     const lookup: WeightLookup = typeof weights === "function" ? weights : (n) => weights.get(n);
+    this.weight = lookup;
     const current = new Map<string, number>();
     const names: string[] = [];
     const write = (blob: string, node: number) => {

@@ -2,11 +2,21 @@
 // BVLC GoogLeNet, the network of the original DeepDream, and SqueezeNet v1.1. Browser-safe: give
 // the file's bytes, a Blob or a source; Node's loadGoogLeNetFile finds the shipped file itself.
 
-import { add, type BackendKind, div, flip, mul, sub, type Tensor, tensor } from "@sheep/tensor";
+import {
+  add,
+  type BackendKind,
+  div,
+  flatten,
+  flip,
+  mul,
+  sub,
+  type Tensor,
+  tensor,
+} from "@sheep/tensor";
 import { PREPROCESSING, type Preprocessing } from "../preprocess.ts";
 import type { SafetensorsReader } from "../safetensors/reader.ts";
 import type { SourceInput } from "../safetensors/source.ts";
-import { loadCaffeSafetensors, readableLabel } from "./load.ts";
+import { loadCaffeSafetensors, synsetNames } from "./load.ts";
 import type { CaffeNet } from "./net.ts";
 
 export type ShippedCaffeNet = "googlenet" | "squeezenet";
@@ -21,9 +31,18 @@ export interface CaffeNetInfo {
   readonly inputSize: number;
   /** The class scores before softmax. */
   readonly logitsTap: string;
+  /**
+   * Where the logits come from when they are an InnerProduct over a pooled map: the blob it
+   * reads. A dream on a larger image applies the classifier at every position of that map.
+   */
+  readonly classifierInput?: string;
   /** What a dream maximises by default. */
   readonly dreamLayers: Readonly<Record<string, number>>;
+  /** The feature maps worth offering in a layer menu, in forward order (every blob is a tap). */
+  readonly featureTaps: readonly string[];
 }
+
+const inception = (names: string) => names.split(" ").map((n) => `inception_${n}/output`);
 
 export const CAFFE_NETS: Readonly<Record<ShippedCaffeNet, CaffeNetInfo>> = {
   googlenet: {
@@ -32,8 +51,16 @@ export const CAFFE_NETS: Readonly<Record<ShippedCaffeNet, CaffeNetInfo>> = {
     netName: "GoogleNet",
     inputSize: 224,
     logitsTap: "loss3/classifier",
+    classifierInput: "pool5/7x7_s1",
     // The layer of Google's DeepDream notebook (2015): dogs, eyes and pagodas.
     dreamLayers: { "inception_4c/output": 1 },
+    featureTaps: [
+      "conv1/7x7_s2",
+      "conv2/3x3",
+      ...inception("3a 3b"),
+      ...inception("4a 4b 4c 4d 4e"),
+      ...inception("5a 5b"),
+    ],
   },
   squeezenet: {
     id: "squeezenet",
@@ -43,6 +70,7 @@ export const CAFFE_NETS: Readonly<Record<ShippedCaffeNet, CaffeNetInfo>> = {
     // conv10 → ReLU (in place) → global average pool: pool10 holds the class scores.
     logitsTap: "pool10",
     dreamLayers: { "fire7/concat": 1 },
+    featureTaps: ["conv1", ...[2, 3, 4, 5, 6, 7, 8, 9].map((i) => `fire${i}/concat`)],
   },
 };
 
@@ -75,11 +103,16 @@ function withMean(x: Tensor, mean: readonly number[], forward: boolean): Tensor 
 export interface ImageNetCaffeModel {
   readonly info: CaffeNetInfo;
   readonly net: CaffeNet;
-  /** Readable class names ("hen", "sports car"), index-aligned with the logits. */
+  /**
+   * Readable class names with their synonyms ("hen", "sports car, sport car"), index-aligned
+   * with the logits: the synset lines without the WordNet id, as the VGG labels read.
+   */
   readonly classes: readonly string[];
   /** The full synset lines ("n01514859 hen"). */
   readonly synsets: readonly string[];
   readonly preprocessing: Preprocessing;
+  /** The class scores [N, 1000] (before softmax) of x [N, 3, H, W], preprocessed. */
+  logits(x: Tensor): Tensor;
 }
 
 /** Load GoogLeNet or SqueezeNet from its shipped file's bytes (or a Blob / source). */
@@ -102,8 +135,10 @@ export async function loadShippedCaffeNet(
     info,
     net,
     synsets,
-    classes: synsets.map(readableLabel),
+    classes: synsets.map(synsetNames),
     preprocessing: BVLC_PREPROCESSING,
+    // SqueezeNet's scores come out of a global pool as [N, 1000, 1, 1].
+    logits: (x) => flatten(net.forward(x, [info.logitsTap]).get(info.logitsTap)!, 1),
   };
 }
 

@@ -51,7 +51,16 @@ export function sha1Hasher(): Hasher {
 
 /** SHA-256 of a file, read as a stream (a 550 MB file never sits in memory). */
 export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
+  return hashFile(path, "sha256");
+}
+
+/** SHA-1 of a file, as a stream (the digest Caffe's model zoo publishes). */
+export async function sha1File(path: string): Promise<string> {
+  return hashFile(path, "sha1");
+}
+
+async function hashFile(path: string, algorithm: "sha1" | "sha256"): Promise<string> {
+  const hash = createHash(algorithm);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }

@@ -8,6 +8,7 @@ export {
   download,
   filePart,
   type NodeDownloadResult,
+  sha1File,
   sha1Hasher,
   sha256File,
   sha256Hasher,

@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { convertFaceApiWeights } from "../face/weights-node.ts";
 import { cacheDir } from "./cache-dir.ts";
 import { DownloadError } from "./errors.ts";
-import { download, type NodeDownloadResult, sha256File } from "./node-download.ts";
+import { download, type NodeDownloadResult, sha1File, sha256File } from "./node-download.ts";
 import { findWeights, listWeights, type WeightsEntry } from "./registry.ts";
 import type { ResumableOptions } from "./resumable.ts";
 
@@ -119,13 +119,16 @@ export interface VerifyResult {
   sha256: string;
   /** The recorded digest, when there is one. */
   expected?: string;
-  /** True or false against `expected`; undefined when nothing is recorded to compare with. */
+  /** The file's SHA-1 and the published one, for entries that record a SHA-1 (Caffe's). */
+  sha1?: string;
+  expectedSha1?: string;
+  /** True or false against `expected` (and `expectedSha1`); undefined when nothing is recorded. */
   ok?: boolean;
 }
 
 /**
  * Recomputes a file's SHA-256 and compares it with the registry's (for a name) or with
- * `expected` (for a path).
+ * `expected` (for a path); also its SHA-1 where the registry has one.
  */
 export async function verifyWeights(
   nameOrPath: string,
@@ -146,6 +149,11 @@ export async function verifyWeights(
   if (expected !== undefined) {
     result.expected = expected;
     result.ok = sha256 === expected;
+  }
+  if (entry?.sha1 !== undefined && options.expected === undefined) {
+    result.sha1 = await sha1File(path);
+    result.expectedSha1 = entry.sha1.toLowerCase();
+    result.ok = (result.ok ?? true) && result.sha1 === result.expectedSha1;
   }
   return result;
 }

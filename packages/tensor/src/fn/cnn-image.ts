@@ -1,6 +1,7 @@
 // Image functions for the CNN pipelines: the Gram matrix (style), dropout, resizing, roll and
 // Gaussian blur (DeepDream's octaves, jitter and gradient smoothing).
 
+import type { ResizeMode } from "../backend/cnn-routines.ts";
 import { onesLike, zerosLike } from "../create.ts";
 import { ShapeError } from "../errors.ts";
 import { apply } from "../ops/apply.ts";
@@ -76,23 +77,29 @@ export function dropout(
 }
 
 export interface ResizeOptions {
-  /** "bilinear" (default) or "nearest". */
-  mode?: "bilinear" | "nearest";
   /**
-   * Bilinear only. true: the centres of the corner pixels of input and output coincide,
-   * src = dst·(in-1)/(out-1). false (default): the pixel areas coincide,
-   * src = (dst + 0.5)·in/out - 0.5, clamped at 0. "nearest" takes src = floor(dst·in/out).
+   * "bilinear" (default), "bicubic" (Keys' cubic convolution, a = −0.75, as PyTorch; it can
+   * overshoot the input's range), "nearest" (PyTorch's legacy src = floor(dst·in/out)) or
+   * "nearest-exact" (pixel centres line up: src = floor((dst + 0.5)·in/out)).
+   */
+  mode?: ResizeMode;
+  /**
+   * Bilinear and bicubic only. true: the centres of the corner pixels of input and output
+   * coincide, src = dst·(in-1)/(out-1). false (default, "half-pixel"): the pixel areas coincide,
+   * src = (dst + 0.5)·in/out - 0.5 (clamped at 0 for bilinear, as PyTorch).
    */
   alignCorners?: boolean;
 }
 
+const RESIZE_MODES: readonly ResizeMode[] = ["bilinear", "bicubic", "nearest", "nearest-exact"];
+
 /** Resample NCHW (or CHW) images to [outH, outW], as torch.nn.functional.interpolate(size=…). */
 export function resize2d(x: Tensor, size: Pair, opts: ResizeOptions = {}): Tensor {
   const mode = opts.mode ?? "bilinear";
-  if (mode !== "bilinear" && mode !== "nearest")
-    throw new Error(`resize2d: unknown mode "${mode}"`);
-  if (mode === "nearest" && opts.alignCorners) {
-    throw new Error('resize2d: alignCorners only applies to mode "bilinear"');
+  if (!RESIZE_MODES.includes(mode))
+    throw new Error(`resize2d: unknown mode "${mode}" (use ${RESIZE_MODES.join(", ")})`);
+  if (mode.startsWith("nearest") && opts.alignCorners) {
+    throw new Error('resize2d: alignCorners only applies to modes "bilinear" and "bicubic"');
   }
   const attrs = {
     size: pair("resize2d", x, size, "size", 1),

@@ -57,11 +57,17 @@ export function localResponseNorm(
   }
   const [n, c] = x.shape;
   const positions = x.shape.slice(2).reduce((a, b) => a * b, 1);
-  // Channels become the pooled "height": a [size, 1] window slides along them. Zero padding
-  // (⌊size/2⌋ before, ⌊(size−1)/2⌋ after) then an unpadded pool divides every window by size.
+  // Channels become the pooled "height": a [size, 1] window slides along them, over zero
+  // padding (⌊size/2⌋ before, ⌊(size−1)/2⌋ after), and every window is divided by size. An odd
+  // size pads both sides alike, which the pool does itself (count_include_pad: every window lies
+  // inside the padded input, so the divisor is size); an even size pads first, then pools.
   const sq = reshape(square(x), [n, 1, c, positions]);
-  const padded = pad(sq, [0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)]);
-  const meanSq = reshape(avgPool2d(padded, { kernelSize: [size, 1], stride: 1 }), x.shape);
+  const half = Math.floor(size / 2);
+  const pooled =
+    size % 2 === 1
+      ? avgPool2d(sq, { kernelSize: [size, 1], stride: 1, padding: [half, 0] })
+      : avgPool2d(pad(sq, [0, 0, half, half - 1]), { kernelSize: [size, 1], stride: 1 });
+  const meanSq = reshape(pooled, x.shape);
   // (k + alpha·mean)^(−beta): the base is ≥ k > 0 for the usual k, so pow's gradient is finite.
   return mul(x, pow(add(mul(meanSq, alpha), k), -beta));
 }

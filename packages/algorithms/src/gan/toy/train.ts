@@ -58,6 +58,11 @@ export interface ToyGanConfig {
   r1Gamma: number;
   clip: number;
   backend?: BackendKind;
+  /**
+   * Benchmarks and cross-checks only: train on this one batch at every step (real points
+   * [batch, 2] and noise [batch, zDim], both row-major) instead of sampling new ones.
+   */
+  fixed?: { real: Float32Array; z: Float32Array };
 }
 
 export const TOY_DEFAULTS: Omit<ToyGanConfig, "data" | "loss"> = {
@@ -96,6 +101,12 @@ function checkConfig(c: ToyGanConfig): void {
   int("dSteps", c.dSteps, 1, 100);
   int("unroll", c.unroll, 0, 100);
   int("seed", c.seed, 0, 2 ** 31 - 1);
+  if (c.fixed && (c.fixed.real.length !== 2 * c.batch || c.fixed.z.length !== c.zDim * c.batch)) {
+    throw new Error(
+      `toyGan: fixed batch has ${c.fixed.real.length} real and ${c.fixed.z.length} noise values; ` +
+        `batch ${c.batch} needs ${2 * c.batch} and ${c.zDim * c.batch}`,
+    );
+  }
   checkShape(c.g, "toyGan: g");
   checkShape(c.d, "toyGan: d");
   for (const [name, s] of [
@@ -147,12 +158,14 @@ export class ToyGan {
   }
 
   private real(): Tensor {
-    const n = this.config.batch;
-    return fromHost(this.data.sample(n, this.rng), [n, 2], { backend: this.config.backend });
+    const { batch: n, backend, fixed } = this.config;
+    return fromHost(fixed?.real ?? this.data.sample(n, this.rng), [n, 2], { backend });
   }
 
-  private noise(slot: number, n = this.config.batch): Tensor {
-    return randn([n, this.config.zDim], { seed: this.key(slot), backend: this.config.backend });
+  private noise(slot: number): Tensor {
+    const { batch: n, backend, fixed, zDim } = this.config;
+    if (fixed) return fromHost(fixed.z, [n, zDim], { backend });
+    return randn([n, zDim], { seed: this.key(slot), backend });
   }
 
   /** D's full loss on one batch, penalties included. */
@@ -225,6 +238,15 @@ export class ToyGan {
     engine.flush();
   }
 
+  /**
+   * Wait for the GPU to finish the steps submitted so far (a 4-byte readback of the last loss).
+   * A loop of steps with no readback would queue work without bound: Dawn in Node only makes
+   * progress when the event loop turns, and we measured a worker crash after 250 steps queued.
+   */
+  async sync(): Promise<void> {
+    if (this.losses) await this.losses[0].data();
+  }
+
   /** n generated points [x0, y0, …] from a fixed, seeded noise batch (the same at every call). */
   async samples(n = 512): Promise<Float32Array> {
     const out = engine.tidy(() =>
@@ -268,6 +290,9 @@ export interface TrainOptions {
   onRecord?: (r: ToyRecord, gan: ToyGan) => void | Promise<void>;
 }
 
+/** Steps between waits for the GPU: deep enough to keep it busy, shallow enough to stay bounded. */
+const SYNC_EVERY = 8;
+
 /** Train for `steps` generator steps and return the records (the coverage timeline). */
 export async function trainToy(gan: ToyGan, opts: TrainOptions): Promise<ToyRecord[]> {
   if (!Number.isInteger(opts.steps) || opts.steps < 1) {
@@ -279,6 +304,7 @@ export async function trainToy(gan: ToyGan, opts: TrainOptions): Promise<ToyReco
   const records: ToyRecord[] = [];
   for (let i = 1; i <= opts.steps; i++) {
     gan.step();
+    if (i % SYNC_EVERY === 0) await gan.sync();
     if (i % opts.evalEvery === 0 || i === opts.steps) {
       const r = await gan.metrics();
       records.push(r);

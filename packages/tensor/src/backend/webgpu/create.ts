@@ -74,6 +74,55 @@ async function existing(paths: string[]): Promise<string | null> {
  */
 const instances: GPU[] = [];
 
+/**
+ * Dawn clamps two limits no kernel here uses (maxDynamic{Uniform,Storage}BuffersPerPipelineLayout)
+ * while it lists adapters, and says so on stderr from native code ("Warning: … artificially
+ * reduced from 1000000 to 16"), on every run: asking for fewer limits cannot avoid it, the clamp
+ * happens before any device is requested (dawn/native/Limits.cpp, NormalizeLimits). So on
+ * Linux, file descriptor 2 points at a temporary file while the adapter is found, and what
+ * landed there is written back to stderr without those two lines (SHEEP_DEBUG keeps them).
+ * Node has no dup2: closing fd 2 and opening a file gives the file fd 2, the lowest free one,
+ * which holds only while fds 0 and 1 are open, so otherwise nothing is redirected; nor is a
+ * socket (what Node's child_process gives as "pipe"), which cannot be reopened by path.
+ */
+async function withoutDawnLimitWarnings<T>(f: () => Promise<T>): Promise<T> {
+  const env = (globalThis as { process: { env: Record<string, string | undefined> } }).process.env;
+  const fs = await import(/* @vite-ignore */ "node:fs");
+  const os = await import(/* @vite-ignore */ "node:os");
+  const path = await import(/* @vite-ignore */ "node:path");
+  const open = (fd: number) => {
+    try {
+      fs.fstatSync(fd);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (env.SHEEP_DEBUG || !fs.existsSync("/proc/self/fd/2") || !open(0) || !open(1)) return f();
+  let saved: number;
+  try {
+    saved = fs.openSync("/proc/self/fd/2", "a");
+  } catch {
+    return f(); // a socket (a Node parent's "pipe") cannot be reopened by path: leave it be
+  }
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sheep-dawn-")), "stderr.txt");
+  fs.closeSync(2);
+  fs.openSync(log, "w"); // fd 2
+  try {
+    return await f();
+  } finally {
+    fs.closeSync(2);
+    fs.openSync(`/proc/self/fd/${saved}`, "a"); // fd 2 again, where it pointed before
+    fs.closeSync(saved);
+    const text = fs.readFileSync(log, "utf8");
+    fs.rmSync(path.dirname(log), { recursive: true, force: true });
+    const kept = text
+      .split("\n")
+      .filter((l) => l && !/^Warning: maxDynamic\w+PerPipelineLayout artificially reduced/.test(l));
+    if (kept.length) fs.writeSync(2, `${kept.join("\n")}\n`);
+  }
+}
+
 /** Request an adapter from Dawn with VK_ICD_FILENAMES set to `icd` (or left alone). */
 async function dawnAdapter(
   dawn: NodeGpu,
@@ -86,7 +135,7 @@ async function dawnAdapter(
   try {
     const gpu = dawn.create([]);
     instances.push(gpu);
-    return await gpu.requestAdapter({ powerPreference: pp });
+    return await withoutDawnLimitWarnings(() => gpu.requestAdapter({ powerPreference: pp }));
   } catch {
     return null;
   } finally {

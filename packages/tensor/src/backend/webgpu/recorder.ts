@@ -20,6 +20,8 @@ export interface DispatchInfo {
   op: string;
   kernel: string;
   wgsl: string;
+  entry: string;
+  params: Readonly<Record<string, number | readonly number[]>>;
   bytes: number;
   flops: number;
 }

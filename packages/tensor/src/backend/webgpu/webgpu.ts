@@ -4,10 +4,9 @@
 import { DEBUG_WGSL, debugLog, debugState } from "../../debug.ts";
 import type { DType, HostArray } from "../../dtype.ts";
 import { DeviceError, fmtBytes } from "../../errors.ts";
-import { contiguousLeaf } from "../../expr.ts";
 import type { DispatchRecord } from "../../trace.ts";
 import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
-import { CHUNK, planners, reducePlan } from "./kernels.ts";
+import { planners } from "./kernels.ts";
 import type { Launch, PlanContext } from "./launch.ts";
 import { type ParamsLayout, packParams, parseParams } from "./params.ts";
 import { BufferPool } from "./pool.ts";
@@ -244,10 +243,6 @@ export class WebGPUBackend implements Backend {
 
   run<K extends keyof Routines>(routine: K, args: Routines[K]): void {
     this.check();
-    if (routine === "reduce") {
-      this.reduce(args as Routines["reduce"]);
-      return;
-    }
     const plan = planners[routine] as (a: Routines[K], max: number, ctx: PlanContext) => Launch[];
     const temps: Storage[] = [];
     const ctx: PlanContext = {
@@ -267,21 +262,6 @@ export class WebGPUBackend implements Backend {
       // Later users of these buffers are recorded after the launches that read them.
       for (const s of temps) this.free(s);
     }
-  }
-
-  /** Long rows reduce in passes: chunks to partials in a scratch buffer, partials to the result. */
-  private reduce(args: Routines["reduce"]): void {
-    const chunks = args.inner <= 64 ? 1 : Math.ceil(args.inner / CHUNK);
-    const max = this.info.limits.maxComputeWorkgroupsPerDimension;
-    if (chunks === 1) {
-      for (const l of reducePlan(args, max)) this.launch(l);
-      return;
-    }
-    const scratch = this.alloc(args.expr.dtype, args.outer * chunks);
-    for (const l of reducePlan(args, max, { storage: scratch, offset: 0 })) this.launch(l);
-    const shape = [args.outer, chunks];
-    this.reduce({ ...args, expr: contiguousLeaf(scratch, shape), shape, inner: chunks });
-    this.free(scratch);
   }
 
   private pipeline(l: Launch) {
@@ -328,6 +308,8 @@ export class WebGPUBackend implements Backend {
       op: this.currentOp,
       kernel: l.kernel,
       wgsl: l.source,
+      entry: l.entry,
+      params: l.params,
       bytes: l.bytes,
       flops: l.flops,
     });

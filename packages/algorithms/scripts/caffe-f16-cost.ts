@@ -1,19 +1,13 @@
 // What F16 weights cost: GoogLeNet and SqueezeNet with the shipped F16 files vs F32 conversions
 // (made with convert-caffe-raw.ts --f32 into /tmp), top-1/top-5 agreement and the largest logit
 // difference over ../shared/images. Run from the repo root:
-//   node scripts/run-ts.mjs packages/models/scripts/f16-cost.ts
+//   node scripts/run-ts.mjs packages/algorithms/scripts/caffe-f16-cost.ts
+// (It lives here, not in @sheep/models, because it decodes the pictures with @sheep/io.)
 
 import { readdirSync } from "node:fs";
-import { imageToNCHW, readImageFile } from "../../../packages/io/src/index.ts";
-import { loadGoogLeNetFile, loadSqueezeNetFile } from "../../../packages/models/src/node.ts";
-import {
-  flatten,
-  init,
-  release,
-  resize2d,
-  tensor,
-  tidy,
-} from "../../../packages/tensor/src/index.ts";
+import { imageToNCHW, readImageFile } from "@sheep/io";
+import { loadGoogLeNetFile, loadSqueezeNetFile } from "@sheep/models/node";
+import { flatten, init, release, resize2d, tensor, tidy } from "@sheep/tensor";
 
 await init();
 const images = readdirSync("../shared/images").filter((f) => /\.(png|jpg)$/.test(f));
@@ -39,12 +33,12 @@ for (const id of ["googlenet", "squeezenet"] as const) {
           1,
         ),
       );
-      return await l.data();
+      return (await l.data()) as Float32Array;
     };
     const a = await run(f16),
       b = await run(f32);
-    const top = (p: Float32Array) =>
-      [...p]
+    const top = (p: ArrayLike<number>) =>
+      Array.from(p)
         .map((v, i) => [v, i])
         .sort((x, y) => y[0] - x[0])
         .slice(0, 5)
