@@ -12,6 +12,7 @@ import {
   type LossSetup,
   type LossTargets,
   type LossWeights,
+  type StyleOptions,
   styleGrams,
   styleLayerLoss,
   stylize,
@@ -255,5 +256,16 @@ describe("stylize", () => {
       image.dispose();
       expect(engine.memory().tensors, JSON.stringify(o)).toBe(before);
     }
+  });
+
+  test("a weight changed while it runs takes effect at the next step", async () => {
+    const content = picture(20, 20, 1);
+    const [s1, s2] = [picture(20, 20, 2), picture(20, 20, 3)];
+    const o: StyleOptions = { ...base, steps: 4, optimizer: "adam", blend: [1, 0] };
+    const { record } = await stylize(model(), content, [s1, s2], o, (p) => {
+      if (p.step === 2) o.styleWeight = 0; // the demo's sliders do this
+    });
+    expect(Object.values(record[1].style).every((v) => v > 0)).toBe(true);
+    expect(Object.values(record[2].style).every((v) => v === 0)).toBe(true);
   });
 });
