@@ -3,8 +3,10 @@
 
 import { release } from "@sheep/tensor";
 import { type Command, parse, UsageError } from "./args.ts";
+import { attackCommand } from "./commands/attack.ts";
 import { classify } from "./commands/classify.ts";
 import { dreamCommand } from "./commands/dream.ts";
+import { explainCommand } from "./commands/explain.ts";
 import { ganCommand } from "./commands/gan.ts";
 import { info } from "./commands/info.ts";
 import { styleCommand } from "./commands/style.ts";
@@ -19,6 +21,8 @@ const commands: Command[] = [
   vizCommand,
   styleCommand,
   ganCommand,
+  attackCommand,
+  explainCommand,
 ];
 
 function help(): string {

@@ -2,7 +2,8 @@
 // schedule, test accuracy in eval mode, and the weights written as safetensors with what was
 // measured in the metadata (so the shipped file says how good it is).
 
-import { renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { saveTensors } from "@sheep/models";
 import { nn, optim, type Tensor, tensor, tidy } from "@sheep/tensor";
 import type { SmallClassifier } from "../src/classifiers/small.ts";
@@ -103,19 +104,22 @@ export async function trainClassifier(
     console.log(
       `\nepoch ${epoch + 1}: mean loss ${(sum / Math.max(steps, 1)).toFixed(3)}, test accuracy ${(100 * acc).toFixed(2)}%`,
     );
+    // every epoch, so an interrupted run still leaves the weights it has reached
+    await save(c, test, o, acc, epoch + 1);
   }
-  const acc = await accuracy(c, test);
   const seconds = (performance.now() - started) / 1000;
+  console.log(`${c.name}: ${seconds.toFixed(0)} s; wrote ${o.out}`);
+}
+
+async function save(c: SmallClassifier, test: Split, o: TrainOptions, acc: number, epochs: number) {
+  mkdirSync(dirname(o.out), { recursive: true });
   const bytes = await saveTensors(c.net.stateDict(), {
     model: c.name,
     data: o.data,
     test_accuracy: acc.toFixed(4),
     test_images: String(test.n),
-    training: `${o.epochs} epochs, batch ${o.batchSize}, Adam lr ${o.lr} cosine, seeded`,
+    training: `${epochs} of ${o.epochs} epochs, batch ${o.batchSize}, Adam lr ${o.lr} cosine, seeded`,
   });
   writeFileSync(`${o.out}.tmp`, bytes);
   renameSync(`${o.out}.tmp`, o.out);
-  console.log(
-    `${c.name}: test accuracy ${(100 * acc).toFixed(2)}% on ${test.n} images, ${seconds.toFixed(0)} s; wrote ${o.out} (${bytes.length} bytes)`,
-  );
 }

@@ -24,7 +24,8 @@ await trainClassifier(fashionCnn(), asSplit(train), asSplit(test), {
   epochs,
   batchSize: 32,
   lr: 2e-3,
-  out: new URL("../weights/fashion-cnn.safetensors", import.meta.url).pathname,
+  // run from the repo root
+  out: "packages/algorithms/weights/fashion-cnn.safetensors",
   data: `Fashion-MNIST (Xiao et al. 2017, MIT): first ${train.labels.length} training images; official test split`,
 });
 process.exit(0);

