@@ -89,6 +89,41 @@ export {
 } from "./dream/presets.ts";
 export { type Tile, tiledValueAndGrad, tileLayout } from "./dream/tiles.ts";
 export { dreamZoom, type ZoomOptions, type ZoomProgress } from "./dream/zoom.ts";
+export {
+  cosineDistances,
+  cosineSimilarity,
+  distances,
+  euclideanDistances,
+  eyeLike,
+  l2Normalize,
+  METRICS,
+  type Metric,
+  safeSqrt,
+  squaredDistances,
+} from "./embed/distances.ts";
+export {
+  contrastiveLoss,
+  crossEntropy,
+  type MarginKind,
+  type MarginOptions,
+  marginSoftmaxLoss,
+  softmaxLoss,
+  type TripletOptions,
+  type TripletResult,
+  tripletLoss,
+} from "./embed/losses.ts";
+export {
+  type LabelMasks,
+  labelMasks,
+  MININGS,
+  type Mined,
+  type Mining,
+  mine,
+  mineAll,
+  mineHard,
+  mineSemiHard,
+} from "./embed/mining.ts";
+export { type PKOptions, pkSampler } from "./embed/sampler.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
 export { dftTables, irfft2, spectrumScale } from "./featureviz/fourier.ts";
 export {
