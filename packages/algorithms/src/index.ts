@@ -89,6 +89,7 @@ export {
 } from "./dream/presets.ts";
 export { type Tile, tiledValueAndGrad, tileLayout } from "./dream/tiles.ts";
 export { dreamZoom, type ZoomOptions, type ZoomProgress } from "./dream/zoom.ts";
+export { clusteringNmi, kMeans, nmi } from "./embed/clustering.ts";
 export {
   cosineDistances,
   cosineSimilarity,
@@ -123,7 +124,24 @@ export {
   mineHard,
   mineSemiHard,
 } from "./embed/mining.ts";
+export {
+  cmcCurve,
+  mapAtR,
+  precisionAt1,
+  rankLabels,
+  recallAtK,
+  rPrecision,
+} from "./embed/retrieval.ts";
 export { type PKOptions, pkSampler } from "./embed/sampler.ts";
+export {
+  auc,
+  eer,
+  type FoldResult,
+  kFoldAccuracy,
+  type RocPoint,
+  roc,
+  tarAtFar,
+} from "./embed/verification.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
 export { dftTables, irfft2, spectrumScale } from "./featureviz/fourier.ts";
 export {
