@@ -106,7 +106,7 @@ describe("verification metrics", () => {
     expect(r.accuracy).toBeCloseTo(0.95, 12);
     expect(r.std).toBeCloseTo(Math.sqrt((0.45 ** 2 + 9 * 0.05 ** 2) / 10), 12);
     const want = [0.5, ...Array(8).fill((0.365 + 0.6) / 2), (0.33 + 0.6) / 2];
-    r.thresholds.forEach((x, f) => expect(x, `fold ${f}`).toBeCloseTo(want[f], 12));
+    for (const [f, x] of r.thresholds.entries()) expect(x, `fold ${f}`).toBeCloseTo(want[f], 12);
     expect(() => roc([1, 2], [true, true])).toThrow(/needs both same and different pairs/);
   });
 });
