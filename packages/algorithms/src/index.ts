@@ -126,6 +126,11 @@ export {
   mineSemiHard,
 } from "./embed/mining.ts";
 export {
+  CollapseMonitor,
+  type CollapseRecord,
+  type MonitorOptions,
+} from "./embed/monitor.ts";
+export {
   cmcCurve,
   mapAtR,
   precisionAt1,
