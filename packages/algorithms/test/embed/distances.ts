@@ -4,10 +4,8 @@
 
 import { type BackendKind, grad, mul, sum, type Tensor, tensor } from "@sheep/tensor";
 import { describe, expect, it } from "vitest";
-import { cosineSimilarity, euclideanDistances, squaredDistances } from "../src/index.ts";
-import { maxAbsDiff, useWebGPU } from "./helpers.ts";
-
-useWebGPU();
+import { cosineSimilarity, euclideanDistances, squaredDistances } from "../../src/index.ts";
+import { maxAbsDiff } from "../helpers.ts";
 
 const backends: BackendKind[] = ["cpu", "webgpu"];
 const rows = (v: number[], d: number) =>

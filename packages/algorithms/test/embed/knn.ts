@@ -4,10 +4,8 @@
 
 import { tensor } from "@sheep/tensor";
 import { describe, expect, it } from "vitest";
-import { knn } from "../src/index.ts";
-import { maxAbsDiff, useWebGPU } from "./helpers.ts";
-
-useWebGPU();
+import { knn } from "../../src/index.ts";
+import { maxAbsDiff } from "../helpers.ts";
 
 const [q, m, d, k] = [5, 37, 4, 6];
 /** Deterministic small integers in [−3, 3]. */

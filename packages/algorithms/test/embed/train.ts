@@ -5,7 +5,7 @@
 
 import { backward, noGrad, optim, tensor, tidy } from "@sheep/tensor";
 import { describe, expect, it } from "vitest";
-import { rng } from "../src/common/rng.ts";
+import { rng } from "../../src/common/rng.ts";
 import {
   CollapseMonitor,
   type CollapseRecord,
@@ -16,10 +16,7 @@ import {
   recallAtK,
   squaredDistances,
   tripletLoss,
-} from "../src/index.ts";
-import { useWebGPU } from "./helpers.ts";
-
-useWebGPU();
+} from "../../src/index.ts";
 
 const D_IN = 8;
 const CENTRES = [

@@ -11,10 +11,7 @@ import {
   pkSampler,
   softmaxLoss,
   tripletLoss,
-} from "../src/index.ts";
-import { useWebGPU } from "./helpers.ts";
-
-useWebGPU();
+} from "../../src/index.ts";
 
 const backends: BackendKind[] = ["cpu", "webgpu"];
 const labels = [0, 0, 1, 1, 2, 2, 0, 1];

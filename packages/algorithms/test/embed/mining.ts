@@ -4,10 +4,7 @@
 
 import { type BackendKind, tensor } from "@sheep/tensor";
 import { describe, expect, it } from "vitest";
-import { labelMasks, mineHard, mineSemiHard } from "../src/index.ts";
-import { useWebGPU } from "./helpers.ts";
-
-useWebGPU();
+import { labelMasks, mineHard, mineSemiHard } from "../../src/index.ts";
 
 const backends: BackendKind[] = ["cpu", "webgpu"];
 
