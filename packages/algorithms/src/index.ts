@@ -102,6 +102,7 @@ export {
   safeSqrt,
   squaredDistances,
 } from "./embed/distances.ts";
+export { kMeansGpu } from "./embed/kmeans-gpu.ts";
 export { type KnnOptions, type KnnResult, knn, topK } from "./embed/knn.ts";
 export {
   contrastiveLoss,

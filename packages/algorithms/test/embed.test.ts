@@ -8,5 +8,6 @@ import "./embed/mining.ts";
 import "./embed/losses.ts";
 import "./embed/knn.ts";
 import "./embed/train.ts";
+import "./embed/kmeans.ts";
 
 useWebGPU();

@@ -1,6 +1,6 @@
 // Clustering quality of an embedding, on the host in float64: k-means (k-means++ seeding, Lloyd
 // iterations) into as many clusters as there are classes, then the normalised mutual information
-// between clusters and classes. Host side for now; the issue asks for k-means on the GPU later.
+// between clusters and classes. kMeansGpu (kmeans-gpu.ts) is the same algorithm on the GPU.
 
 import { rng } from "../common/rng.ts";
 
