@@ -231,6 +231,9 @@ export {
   type DcganConfig,
   type DcganLoss,
   type DcganRecord,
+  generatorLoss,
+  nsDiscriminatorLoss,
+  wganGpCriticLoss,
 } from "./gan/dcgan/train.ts";
 export {
   drawnData,
