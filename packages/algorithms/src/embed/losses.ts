@@ -34,6 +34,10 @@ const meanOver = (x: Tensor, count: Tensor) => sum(x).div(maximum(count, 1));
  * averaged over the n(n − 1) pairs. d is the Euclidean distance (safe at 0).
  */
 export function contrastiveLoss(x: Tensor, labels: Tensor, margin = 1): Tensor {
+  if (labels.rank !== 1 || labels.shape[0] !== x.shape[0])
+    throw new Error(
+      `contrastiveLoss: labels must be [${x.shape[0]}], one per row of x, got [${labels.shape}]`,
+    );
   const d = euclideanDistances(x);
   const m = labelMasks(labels);
   const pull = mul(m.positive, square(d));
