@@ -217,7 +217,7 @@ export const attackCommand: Command = {
       const amplified = tidy(() => delta.div(2 * top).add(0.5));
       await writeImageTensor(v.diff as string, amplified);
       console.log(
-        `wrote ${v.diff} (perturbation ×${(0.5 / top).toFixed(0)}, max |δ| = ${top.toFixed(4)})`,
+        `wrote ${v.diff} (perturbation ×${(0.5 / top).toFixed(1)}, max |δ| = ${top.toFixed(4)})`,
       );
     }
     return 0;
