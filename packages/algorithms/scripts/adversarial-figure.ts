@@ -32,20 +32,20 @@ const pixels = digits.images.slice(j * 784, (j + 1) * 784);
 const x = tensor(pixels, { shape: [1, 1, 28, 28] });
 const grey = (d: ArrayLike<number>) => Float32Array.from({ length: 3 * 784 }, (_, i) => d[i % 784]);
 
-const adv = attack(model, x, "pgd", { eps: 0.15, steps: 20, stepSize: 0.02, seed: 1 });
+const adv = attack(model, x, "pgd", { eps: 0.25, steps: 20, stepSize: 0.03, seed: 1 });
 const [advData, advClass, clean] = [
   await adv.data(),
   (await predict(model, adv).data())[0],
   (await predict(model, x).data())[0],
 ];
-const delta = Float32Array.from(advData, (v, i) => 0.5 + (v - pixels[i]) / (2 * 0.15));
+const delta = Float32Array.from(advData, (v, i) => 0.5 + (v - pixels[i]) / (2 * 0.25));
 const occ = await occlusion(model, x, { window: 6, stride: 2, baseline: 0 });
 const sal = await saliency(model, x);
 const ig = await integratedGradients(model, x, { steps: 64 });
 const cam = await gradCam(model, x, "conv1");
 const cells: [string, Float32Array][] = [
   [`digit: ${clean}`, grey(pixels)],
-  [`pgd 0.15: ${advClass}`, grey(advData)],
+  [`pgd 0.25: ${advClass}`, grey(advData)],
   ["perturbation", grey(delta)],
   ["occlusion", overlayHeatmap(pixels, 1, occ.heat, 28, 28)],
   ["saliency", overlayHeatmap(pixels, 1, sal.heat, 28, 28)],
