@@ -77,6 +77,9 @@ fn main(
   let p0 = wid.x * 64u * TP + t;
 
   // Each pixel's receptive field starts at (oy·strideH, ox·strideW) of the padded input.
+  // Threads past the last pixel clamp to it instead of returning: every lane must reach
+  // `spread`, whose subgroupBroadcast reads the other lanes' registers (a lane that left would
+  // hand its neighbours undefined weights); the epilogue skips their writes.
   var base: array<u32, TP>;
   for (var j = 0u; j < TP; j++) {
     let p = min(p0 + j * 64u, plane - 1u);

@@ -1,7 +1,7 @@
 // conv2d_naive.wgsl — the three convolution routines, one thread per output element, straight
 // from the definition. A BASELINE for tests and benchmarks only (select it with
-// convKernels.naive = true); the engine uses conv2d.wgsl, conv_transpose2d.wgsl and
-// conv2d_weight_grad.wgsl.
+// convKernels.naive = true); the engine uses conv2d.wgsl (for the transposed conv too, on the
+// transposed problem) and conv2d_weight_grad.wgsl.
 //
 // Geometry is conv2d's: x [batch, inC, inH, inW], y [batch, outC, outH, outW],
 // w [outC, inC / groups, kH, kW].

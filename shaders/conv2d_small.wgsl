@@ -72,6 +72,8 @@ fn main(
   let o0 = wid.y * 64u * TO + lid.x;
   let p0 = wid.x * 8u * TQ;
 
+  // Pixels past the plane clamp to its last one rather than return: every lane must reach the
+  // subgroup shuffles below, which read the other lanes' registers; their results are not written.
   for (var k = 0u; k < 8u * TQ; k++) {
     let p = min(p0 + k, plane - 1u);
     pixBase[k] = (p / P.outW) * P.strideH * P.inW + (p % P.outW) * P.strideW;

@@ -65,6 +65,8 @@ fn main(
   let P = params;
   let taps = P.kH * P.kW;
   let columns = P.blocks * taps;
+  // Clamped, not returned: every lane must reach `spread` (subgroupBroadcast reads the other
+  // lanes' registers); a thread past the last column computes a duplicate it never writes.
   let col = min(wid.x * 64u + lid.x, columns - 1u);
   let cb = col / taps;
   let tap = col % taps;

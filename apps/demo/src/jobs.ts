@@ -5,6 +5,7 @@
 
 import { deviceLost, ensureDevice, lossCount, recover, settleDevice } from "./engine/device.ts";
 import { describe } from "./ui/banner.ts";
+import { FormError } from "./ui/dom.ts";
 import type { ProgressView } from "./ui/progress.ts";
 
 let current: AbortController | null = null;
@@ -48,7 +49,9 @@ export async function runJob(spec: JobSpec): Promise<boolean> {
     await ensureDevice();
     const summary = await spec.run(controller.signal);
     if (controller.signal.aborted) {
-      spec.progress.finish(`${spec.name} stopped (the result so far is shown): ${summary}`);
+      const { done, total, unit } = spec.progress;
+      const steps = total ? ` after ${done} of ${total} ${unit}s` : "";
+      spec.progress.finish(`${spec.name} stopped${steps} (the result so far is shown): ${summary}`);
       return false;
     }
     spec.progress.finish(`${spec.name} finished: ${summary}`);
@@ -62,8 +65,10 @@ export async function runJob(spec: JobSpec): Promise<boolean> {
           "result stays on screen: run the job again.",
       );
       if (deviceLost()) await recover(describe(e)).catch(() => {});
+    } else if (e instanceof FormError) {
+      spec.progress.fail(`${e.message}. Nothing was run: change it and try again.`);
     } else {
-      spec.progress.fail(`${spec.name} failed: ${describe(e)}`);
+      spec.progress.fail(`${spec.name} failed: ${explain(e)}`);
       console.warn(e);
     }
     return false;
@@ -71,6 +76,23 @@ export async function runJob(spec: JobSpec): Promise<boolean> {
     current = null;
     setBusy(false);
   }
+}
+
+/**
+ * A failure in words, with what to try. Whatever it was, the job's tensors were freed on the way
+ * out (each pipeline disposes in finally blocks) and the app is ready for the next job.
+ */
+export function explain(e: unknown): string {
+  const text = describe(e);
+  const limit = /maxStorageBufferBindingSize|maxBufferSize|out of memory|OutOfMemory|allocation/i;
+  const advice = limit.test(text)
+    ? "the work did not fit in this GPU's memory. Try a smaller working size (or fewer " +
+      "octaves), then run it again"
+    : "run it again, or with a smaller size or fewer steps";
+  return (
+    `${text.replace(/\s+/g, " ").slice(0, 300)}. What to try: ${advice}; the app is ready for ` +
+    "the next job."
+  );
 }
 
 /** Stop the running job (its pipeline returns what it has so far). */

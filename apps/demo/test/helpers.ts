@@ -22,10 +22,13 @@ export interface App {
 export async function openApp(
   query = "",
   mode: "swiftshader" | "off" = "swiftshader",
+  /** Called with the page before it opens the app (to record requests, say). */
+  before?: (page: Page) => void,
 ): Promise<App> {
   const url = inject("demoUrl");
   const browser = await launchChromium(mode);
   const page = await browser.newPage();
+  before?.(page);
   await page.setViewport({ width: 1360, height: 900 });
   const errors: string[] = [];
   page.on("console", (m) => {

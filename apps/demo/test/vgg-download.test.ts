@@ -88,6 +88,7 @@ const pageErrors = () => app.errors.filter((e) => e.startsWith("page:"));
 test("the size is shown before the download; a cut connection resumes with Range", async () => {
   const { page } = app;
   const bytes = file.length.toLocaleString("en");
+  await page.click("#vgg-size-check"); // asked only on request: no request at load
   await page.waitForFunction(
     (b) => document.getElementById("vgg-size")?.textContent?.includes(b),
     {},

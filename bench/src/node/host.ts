@@ -132,6 +132,14 @@ export function nodeHost(log: (line: string) => void): Host {
         throw new Error("not available yet: no faceWeightsPath");
       return new Uint8Array(readFileSync(await m.faceWeightsPath()));
     },
+    async shippedWeights(file: string) {
+      const m = (await import("@sheep/models/node")) as unknown as {
+        shippedWeightsPath?: (file: string) => string;
+      };
+      if (typeof m.shippedWeightsPath !== "function")
+        throw new Error("not available yet: no shippedWeightsPath");
+      return new Uint8Array(readFileSync(m.shippedWeightsPath(file)));
+    },
     log,
   };
 }

@@ -10,6 +10,7 @@ import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dreamPipelines } from "./dream.ts";
 import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
+import { googlenetPipelines } from "./googlenet.ts";
 import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
@@ -24,6 +25,8 @@ export interface PipelineContext {
   tfBackends: ("webgpu" | "wasm")[];
   /** The face network's weights as safetensors bytes, where the runner can provide them. */
   faceWeights?: () => Promise<Uint8Array<ArrayBuffer>>;
+  /** A weights file shipped in packages/models/weights, where the runner can read it. */
+  shippedWeights?: (file: string) => Promise<Uint8Array<ArrayBuffer>>;
   log(line: string): void;
 }
 
@@ -64,6 +67,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...dreamPipelines,
   ...ganPipelines,
   ...stylePipelines,
+  ...googlenetPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

@@ -55,6 +55,8 @@ export interface Host {
   /** Peers that must load after the rest has run (Node: ORT's WebGPU EP, see PEERS.md §3). */
   latePeers: PeerName[];
   faceWeights?: () => Promise<Uint8Array<ArrayBuffer>>;
+  /** A weights file shipped in packages/models/weights (googlenet.safetensors), where readable. */
+  shippedWeights?: (file: string) => Promise<Uint8Array<ArrayBuffer>>;
   log(line: string): void;
 }
 
@@ -209,6 +211,7 @@ export async function runSuite(host: Host, o: SuiteOptions): Promise<BenchResult
     tf,
     tfBackends,
     faceWeights: host.faceWeights,
+    shippedWeights: host.shippedWeights,
     log,
   };
   const pipelines = sel.pipelines.size

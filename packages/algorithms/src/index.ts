@@ -120,6 +120,58 @@ export {
   visualize,
   vizSettings,
 } from "./featureviz/visualize.ts";
+export { SavableAdam } from "./gan/dcgan/adam-state.ts";
+export {
+  type LoadedGenerator,
+  loadCheckpoint,
+  loadGenerator,
+  saveCheckpoint,
+  saveGenerator,
+} from "./gan/dcgan/checkpoint.ts";
+export { gather, type ImageSet, imageSet, PIXELS, SIDE, tileGrid } from "./gan/dcgan/data.ts";
+export { type Scores, scoreImages } from "./gan/dcgan/evaluate.ts";
+export { embedImages, FEATURE_TAPS, featureTap } from "./gan/dcgan/features.ts";
+export {
+  arithmetic,
+  codeOf,
+  generate,
+  type InvertOptions,
+  invert,
+  lerp,
+  meanCode,
+  slerp,
+  walk,
+} from "./gan/dcgan/latent.ts";
+export {
+  type Features,
+  features,
+  fid,
+  frechetDistance,
+  inceptionScore,
+  kid,
+  meanCov,
+  precisionRecall,
+  sqrtPsd,
+} from "./gan/dcgan/metrics.ts";
+export {
+  checkDcganShape,
+  DCGAN_DEFAULTS,
+  type DcganShape,
+  Discriminator,
+  dcganInit,
+  Generator,
+  oneHotRows,
+} from "./gan/dcgan/nets.ts";
+export { type RunOptions, runDcgan, sampleImages } from "./gan/dcgan/run.ts";
+export {
+  checkDcganConfig,
+  DCGAN_LOSSES,
+  DCGAN_TRAIN_DEFAULTS,
+  Dcgan,
+  type DcganConfig,
+  type DcganLoss,
+  type DcganRecord,
+} from "./gan/dcgan/train.ts";
 export {
   drawnData,
   TOY_DATA,
@@ -172,6 +224,7 @@ export {
   xyGame,
 } from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
+export { caffeDreamLayer, caffeLogitsTap, userCaffeDreamModel } from "./models/caffe.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
 export {
   caffeDreamModel,

@@ -118,7 +118,7 @@ export function backward(root: Tensor, opts: BackwardOptions = {}): void {
     const found = gradients(root, opts.grad, null);
     for (const [leaf, g] of found) {
       const total = leaf.grad ? add(leaf.grad, g) : g;
-      engine.region(total); // materialise: a lazy grad would pin the graph's buffers
+      engine.realise(total); // materialise: a lazy grad would pin the graph's buffers
       found.set(leaf, total);
     }
     return found;
@@ -164,7 +164,7 @@ export function valueAndGrad(f: Fn, argnums?: readonly number[]) {
       const grads = which.map((i) => {
         // An argument f does not use has a zero gradient (it was ones before issue 11).
         const g = found.get(xs[i]) ?? zerosLike(xs[i], { dtype: "float32" });
-        engine.region(g);
+        engine.realise(g);
         return g;
       });
       freeGraph(value);

@@ -16,7 +16,3 @@ export function wgslType(dtype: DType): "f32" | "i32" {
 export function promote(a: DType, b: DType): DType {
   return a === "float32" || b === "float32" ? "float32" : "int32";
 }
-
-export function hostArray(dtype: DType, length: number): HostArray {
-  return dtype === "float32" ? new Float32Array(length) : new Int32Array(length);
-}

@@ -141,10 +141,11 @@ class Engine {
   // ---- realisation ----------------------------------------------------------------------------
 
   /**
-   * Make a tensor's value a contiguous region of memory, running its fused expression if it is
-   * still lazy. The tensor keeps its identity: every holder sees the realised buffer.
+   * Make a tensor's value a contiguous region of memory, and return it. This may launch work:
+   * a lazy tensor's fused expression is compiled and dispatched here (one kernel, recorded for
+   * the next submit). The tensor keeps its identity: every holder sees the realised buffer.
    */
-  region(t: Tensor): Region {
+  realise(t: Tensor): Region {
     this.checkAlive(t);
     const e = t.expr;
     if (isContiguousLeaf(e, t.shape)) return { storage: e.storage, offset: e.offset };
@@ -159,6 +160,14 @@ class Engine {
     }
     t.replaceExpr(contiguousLeaf(storage, t.shape), [storage]);
     return { storage, offset: 0 };
+  }
+
+  /**
+   * @deprecated The old name of realise(): it reads like a lookup, but may launch a kernel.
+   * Kept so code written against it still compiles.
+   */
+  region(t: Tensor): Region {
+    return this.realise(t);
   }
 
   checkAlive(t: Tensor): void {
@@ -224,7 +233,7 @@ class Engine {
       const result = fn();
       const out = new Set<Tensor>();
       collectTensors(result, out);
-      for (const t of out) this.region(t);
+      for (const t of out) this.realise(t);
     } catch (e) {
       await backend.endTrace();
       throw e;

@@ -21,15 +21,6 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
-export function isContiguous(shape: Shape, strides: readonly number[]): boolean {
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && strides[i] !== s) return false;
-    s *= shape[i];
-  }
-  return true;
-}
-
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

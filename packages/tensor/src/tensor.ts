@@ -5,7 +5,6 @@
 import type { Backend, Storage } from "./backend/backend.ts";
 import type { DType, HostArray } from "./dtype.ts";
 import { engine } from "./engine.ts";
-import { DisposedError } from "./errors.ts";
 import type { Expr } from "./expr.ts";
 import type { Shape } from "./shape.ts";
 
@@ -29,7 +28,7 @@ export class Tensor {
   readonly backend: Backend;
   /** The op that made this tensor ("tensor", "add", "matmul", …), for messages and traces. */
   readonly op: string;
-  /** @internal The value. Read it through engine.region() when you need memory. */
+  /** @internal The value. Read it through engine.realise() when you need memory. */
   expr: Expr;
   private held: Storage[];
   /** Accumulate a gradient into `.grad` when backward() reaches this tensor. */
@@ -107,7 +106,7 @@ export class Tensor {
   }
 
   private async read(): Promise<HostArray | Float64Array> {
-    const region = engine.region(this);
+    const region = engine.realise(this);
     return this.backend.read(region.storage, region.offset, this.size);
   }
 
@@ -140,8 +139,4 @@ export class Tensor {
     const state = this.disposed ? "disposed" : this.isLazy ? "lazy" : "realised";
     return `Tensor#${this.id}(${this.op}, [${this.shape.join(", ")}], ${this.dtype}, ${state})`;
   }
-}
-
-export function assertUsable(t: Tensor): void {
-  if (t.disposed) throw new DisposedError(`tensor #${t.id} (${t.op}) was used after dispose()`);
 }

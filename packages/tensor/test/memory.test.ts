@@ -48,7 +48,7 @@ test("1,000 training-like steps in tidy leave memory flat", async () => {
       noGrad(() => {
         for (const p of [w, b]) {
           const next = F.sub(p, F.mul(p.grad!, 0.01));
-          engine.region(next);
+          engine.realise(next);
           p.replaceExpr(next.expr);
           p.grad!.dispose();
           p.grad = null;

@@ -28,7 +28,7 @@ test("buffers freed mid-batch over the pool's cap are destroyed only after their
   const chain: Tensor[] = [];
   for (let i = 0; i < 4; i++) {
     acc = mul(acc, 2);
-    engine.region(acc); // realise now: one recorded dispatch writing a fresh 32 KiB buffer
+    engine.realise(acc); // realise now: one recorded dispatch writing a fresh 32 KiB buffer
     chain.push(acc);
   }
   const last = chain.pop()!;

@@ -19,8 +19,9 @@ test("an elementwise chain is one fused dispatch, timed by timestamp queries", a
   const records = await engine.trace(() => F.add(F.mul(F.exp(x), 2), 1));
   expect(records).toHaveLength(1);
   const [r] = records;
-  expect(r.kernel).toBe("elementwise(exp·mul·add)");
-  // 1000 elements, 4 per thread (elementwise.wgsl: PER), 64 threads per workgroup.
+  // 1000 contiguous float32 elements: read and written as 250 vec4s, one per thread
+  // (elementwise_vec4.wgsl), 64 threads per workgroup.
+  expect(r.kernel).toBe("elementwise.vec4(exp·mul·add)");
   expect(r.workgroups).toEqual([4, 1, 1]);
   expect(r.bytes).toBe(8000);
   expect(r.wgsl).toContain("fn value(i: u32)");

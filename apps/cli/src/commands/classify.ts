@@ -51,7 +51,7 @@ export const classify: Command = {
   async run(v, [image, ...extra]) {
     if (!image) throw new UsageError("sheep classify needs an IMAGE (see `sheep classify --help`)");
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    const topK = num(v.top, "top", { int: true, min: 1 }) ?? 5;
+    const topK = num(v.top, "top", { int: true, min: 1, max: 1000 }) ?? 5;
     const models = ["googlenet", "squeezenet", "vgg16", "vgg19"];
     const name = (v.model as string | undefined) ?? (v.weights ? "vgg16" : "googlenet");
     if (!models.includes(name)) {

@@ -43,8 +43,8 @@ gan toy:
   --width N (64)         --depth N (2)                    --activation ${ACTIVATIONS.join("|")}
   --opt ${OPTIMIZERS.join("|")} (adam)   --lr X (1e-3)   --g-lr X / --d-lr X override per network
   --beta1 X (0.5)        --beta2 X (0.999)
-  --d-steps N            discriminator steps per generator step (1)
-  --unroll K             unrolled discriminator steps seen by G (0)
+  --d-steps N            discriminator steps per generator step (1, at most 16)
+  --unroll K             unrolled discriminator steps seen by G (0, at most 16)
   --gp X (10)  --r1 X (10)  --clip X (0.01)   penalty weights and WGAN's weight clip
   --size N               frame side in pixels (256)
   writes DIR/frames/step-NNNNNN.png, DIR/samples.gif and DIR/metrics.json
@@ -63,7 +63,8 @@ function oneOf<T extends string>(v: unknown, flag: string, list: readonly T[], d
   return v as T;
 }
 
-function toyGan(v: Values): ToyGan {
+/** The trainer's settings from the flags, checked before the GPU starts. */
+function toyConfig(v: Values): ConstructorParameters<typeof ToyGan>[0] {
   const data = oneOf(v.data, "data", TOY_DATA, "ring8" as ToyDataName);
   const std = num(v.std, "std", { min: 0 });
   const lr = num(v.lr, "lr", { min: 0 }) ?? 1e-3;
@@ -76,7 +77,7 @@ function toyGan(v: Values): ToyGan {
     activation: oneOf(v.activation, "activation", ACTIVATIONS, "relu" as Activation),
   };
   try {
-    return new ToyGan({
+    return {
       data: toyData(data, { std }),
       loss: oneOf(v.loss, "loss", GAN_LOSSES, "ns" as GanLoss),
       seed: num(v.seed, "seed", { int: true, min: 0 }) ?? 1,
@@ -91,7 +92,7 @@ function toyGan(v: Values): ToyGan {
       gpWeight: num(v.gp, "gp", { min: 0 }) ?? 10,
       r1Gamma: num(v.r1, "r1", { min: 0 }) ?? 10,
       clip: num(v.clip, "clip", { min: 0 }) ?? 0.01,
-    });
+    };
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -103,8 +104,14 @@ async function runToy(v: Values): Promise<number> {
   const steps = num(v.steps, "steps", { int: true, min: 1 }) ?? 2000;
   const every = num(v.every, "every", { int: true, min: 1 }) ?? 100;
   const size = num(v.size, "size", { int: true, min: 16 }) ?? 256;
+  const config = toyConfig(v);
   await init();
-  const gan = toyGan(v);
+  let gan: ToyGan;
+  try {
+    gan = new ToyGan(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   await mkdir(join(out, "frames"), { recursive: true });
   const real = gan.data.sample(512, rng(7)); // the same real points in every frame
   const frames: ReturnType<typeof renderFrame>[] = [];

@@ -4,10 +4,10 @@
 import { mkdirSync } from "node:fs";
 import { extname, join } from "node:path";
 import {
-  type DreamModel,
   GRAM_NORMALIZATIONS,
   type GramNormalization,
   loadDreamModel,
+  lossChartSvg,
   type ModelName,
   parseLayerWeights,
   readImageTensor,
@@ -17,7 +17,7 @@ import {
   stylize,
   writeImageTensor,
 } from "@sheep/algorithms/node";
-import { loadGoogLeNetFile } from "@sheep/models/node";
+import { writeFileAtomic } from "@sheep/io";
 import { init, resize2d, type Tensor } from "@sheep/tensor";
 import { type Command, num, UsageError } from "../args.ts";
 import { ProgressBar } from "../progress.ts";
@@ -25,7 +25,8 @@ import { existing, interruptible } from "./dream.ts";
 
 const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
 
-  --model NAME               the network (default: googlenet, shipped; vgg16|vgg19 with weights)
+  --model NAME               googlenet (default, shipped), face, squeezenet (give --style-layers),
+                             vgg16|vgg19 (with --weights)
   --weights FILE             a safetensors VGG16/19 file
   --size N                   the output's longer side in pixels (default 512)
   --steps N                  optimisation steps per scale (default 200)
@@ -45,25 +46,11 @@ const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
   --tile auto|N|off          tile side for images past the device's limits (default auto)
   --seed N                   random seed (default 0)
   --frames DIR               write the image every --frame-every steps (default 10) to DIR
+  --plot FILE.svg            write the per-layer loss chart of the run (and FILE.json: the record)
 
   --out FILE: .png or .jpg, written atomically (a temporary file, then renamed).`;
 
 type Values = Record<string, unknown>;
-
-/**
- * The shipped GoogLeNet (packages/models/weights) as a DreamModel: every Caffe blob is a tap.
- * A stand-in until @sheep/algorithms' loadDreamModel offers "googlenet" itself.
- */
-async function googlenet(): Promise<DreamModel> {
-  const g = await loadGoogLeNetFile();
-  return {
-    name: "googlenet",
-    taps: g.net.tapNames,
-    inputSize: g.info.inputSize,
-    preprocess: (x) => g.preprocessing.normalize(x),
-    forward: (x, taps) => g.net.forward(x, taps),
-  };
-}
 
 function oneOf<T extends string>(v: unknown, flag: string, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
@@ -146,9 +133,11 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   const options = styleOptions(v, stylePaths.length);
   const size = num(v.size, "size", { int: true, min: 16 }) ?? 512;
   const frameEvery = num(v["frame-every"], "frame-every", { int: true, min: 1 }) ?? 10;
-  const model = (v.model as ModelName | undefined) ?? ("googlenet" as ModelName);
-  if (!["googlenet", "face", "vgg16", "vgg19"].includes(model))
-    throw new UsageError(`--model must be googlenet, face, vgg16 or vgg19, got "${model}"`);
+  const model = (v.model as ModelName | undefined) ?? "googlenet";
+  if (!["googlenet", "squeezenet", "face", "vgg16", "vgg19"].includes(model))
+    throw new UsageError(
+      `--model must be googlenet, squeezenet, face, vgg16 or vgg19, got "${model}"`,
+    );
   const frames = v.frames as string | undefined;
   existing(contentPath, "content image");
   for (const p of stylePaths) existing(p, "style image");
@@ -168,10 +157,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     ...(options.contentLayer ? [options.contentLayer] : known?.content ? [known.content] : []),
     ...Object.keys(options.styleLayers ?? known?.style ?? {}),
   ];
-  const loaded =
-    model === ("googlenet" as ModelName)
-      ? { model: await googlenet(), note: undefined }
-      : await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
+  const loaded = await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
   if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
   if (frames) mkdirSync(frames, { recursive: true });
   const { signal, done } = interruptible("styling");
@@ -186,6 +172,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     }
   };
   let image: Tensor;
+  const started = performance.now();
   try {
     const result = await stylize(
       loaded.model,
@@ -197,6 +184,17 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     );
     image = result.image;
     await writeImageTensor(out, image);
+    const plot = v.plot as string | undefined;
+    if (plot) {
+      const seconds = (performance.now() - started) / 1000;
+      const title = `${loaded.model.name} · ${content.shape[3]}×${content.shape[2]} · ${result.record.length} steps · ${seconds.toFixed(0)} s`;
+      const text = (t: string) => new TextEncoder().encode(t);
+      await writeFileAtomic(plot, text(lossChartSvg(result.record, { title })));
+      await writeFileAtomic(
+        `${plot.replace(/\.svg$/i, "")}.json`,
+        text(JSON.stringify(result.record)),
+      );
+    }
   } finally {
     done();
     (bar as ProgressBar | null)?.finish();
@@ -241,6 +239,7 @@ export const styleCommand: Command = {
       "seed",
       "frames",
       "frame-every",
+      "plot",
     ].map((k) => [k, { type: "string" as const, ...(k === "out" ? { short: "o" } : {}) }]),
   ),
   run: (v, positionals) => run(v, positionals),

@@ -10,6 +10,12 @@ import { drawRgba, resizeRgba } from "./canvas.ts";
 import { adviseSize, sideLimits } from "./limits.ts";
 import { samplePicture } from "./sample.ts";
 
+/** [width, height] with the longer side at most `maxSide` (0: unchanged), never enlarged. */
+export function fitSide(width: number, height: number, maxSide: number): [number, number] {
+  const k = maxSide > 0 ? Math.min(1, maxSide / Math.max(width, height)) : 1;
+  return [Math.max(1, Math.round(width * k)), Math.max(1, Math.round(height * k))];
+}
+
 export class ImageInput {
   readonly el: HTMLElement;
   readonly canvas: HTMLCanvasElement;
@@ -83,10 +89,17 @@ export class ImageInput {
     return this.name;
   }
 
-  /** The size problem the current picture has on this device, if any (jobs refuse hard ones). */
-  problem() {
-    const [w, h] = this.size;
+  /** The size problem the picture has at `maxSide` (0: its own size), if any (jobs refuse hard ones). */
+  problem(maxSide = 0) {
+    const [w, h] = fitSide(...this.size, maxSide);
     return adviseSize(w, h, this.info());
+  }
+
+  /** The picture at most `maxSide` px on its longer side (0: as it is), as [1, 3, H, W]. */
+  working(maxSide: number): NCHW {
+    const [w, h] = fitSide(...this.size, maxSide);
+    const img = this.image!;
+    return imageToNCHW(w === img.width && h === img.height ? img : resizeRgba(img, w, h));
   }
 
   /** The sample picture; `notify` false while constructing (the owner is not ready yet). */

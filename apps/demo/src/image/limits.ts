@@ -5,7 +5,7 @@
 // would take hours there).
 
 import type { BackendInfo } from "@sheep/tensor";
-import { fmtBytes } from "../ui/dom.ts";
+import { fmtBytes, paramNumber } from "../ui/dom.ts";
 
 /** Bytes per pixel of one RGB float32 image tensor. */
 const IMAGE_BYTES_PER_PIXEL = 3 * 4;
@@ -22,7 +22,13 @@ export interface SizeAdvice {
 }
 
 export function sideLimits(info: BackendInfo): { hardPixels: number; softPixels: number } {
-  const binding = Math.min(info.limits.maxStorageBufferBindingSize, info.limits.maxBufferSize);
+  // ?maxPixels=N pretends the device takes no more (tests force a failure with a small picture)
+  const forced = paramNumber("maxPixels", Number.POSITIVE_INFINITY) * IMAGE_BYTES_PER_PIXEL;
+  const binding = Math.min(
+    info.limits.maxStorageBufferBindingSize,
+    info.limits.maxBufferSize,
+    forced,
+  );
   const soft =
     info.isFallbackAdapter || info.adapter === "swiftshader" ? SOFT_SIDE_CPU : SOFT_SIDE_GPU;
   const hardPixels = Math.floor(binding / IMAGE_BYTES_PER_PIXEL);
@@ -43,12 +49,12 @@ export function adviseSize(width: number, height: number, info: BackendInfo): Si
   const mp = (pixels / 1e6).toFixed(2);
   if (pixels > hardPixels) {
     const need = fmtBytes(pixels * IMAGE_BYTES_PER_PIXEL);
-    const limit = fmtBytes(info.limits.maxStorageBufferBindingSize);
+    const limit = fmtBytes(hardPixels * IMAGE_BYTES_PER_PIXEL);
     return {
       hard: true,
       message:
         `This image is ${width}×${height} (${mp} MP): as float32 RGB it needs ${need} in one ` +
-        `buffer, over this device's maxStorageBufferBindingSize (${limit}).`,
+        `buffer, over the ${limit} this device takes in one (its maxStorageBufferBindingSize).`,
       suggested: fitPixels(width, height, softPixels),
     };
   }

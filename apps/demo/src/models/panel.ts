@@ -79,7 +79,12 @@ export function modelsPage(models: Models): HTMLElement {
   renderStatus();
 
   // --- a local file: only its header is read now, tensors when a job needs them ---
-  const file = h("input", { type: "file", accept: ".safetensors", id: "vgg-file" });
+  const file = h("input", {
+    type: "file",
+    accept: ".safetensors",
+    id: "vgg-file",
+    "aria-label": "open a VGG16 or VGG19 .safetensors file",
+  });
   file.addEventListener("change", async () => {
     const f = file.files?.[0];
     if (!f) return;
@@ -97,7 +102,12 @@ export function modelsPage(models: Models): HTMLElement {
     { id: "vgg-size" },
     `about ${fmtBytes(source.approxBytes)} (weights registry)`,
   );
-  const bar = h("progress", { max: 1, value: 0, hidden: true });
+  const sizeCheck = h(
+    "button",
+    { type: "button", class: "link", id: "vgg-size-check" },
+    "ask the server for the exact size",
+  );
+  const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "download" });
   const line = h("p", { class: "download-line", id: "vgg-download" });
   const go = h("button", { type: "button", class: "primary", id: "vgg-download-run" }, "Download");
   const pause = h("button", { type: "button", disabled: true }, "Pause");
@@ -115,6 +125,7 @@ export function modelsPage(models: Models): HTMLElement {
     line.textContent = `${fmtBytes(p.received)} of ${total ? fmtBytes(total) : "?"}${speed}${eta}`;
   };
   const download = async () => {
+    await askSize();
     controller = new AbortController();
     go.disabled = true;
     pause.disabled = false;
@@ -189,19 +200,22 @@ export function modelsPage(models: Models): HTMLElement {
     line.textContent = `This browser's storage is not available: ${describe(e)}`;
   });
 
-  // The exact size from the server, asked when the page is first opened (not at every start:
-  // offline, a failed request would only add a console error).
+  // The exact size from the server, only when the user asks (this button, or Download): the app
+  // works offline and touches the network only on request, so opening the page asks nothing.
   let asked = false;
   const askSize = async () => {
-    if (asked || location.hash !== "#models") return;
+    if (asked) return;
     asked = true;
+    sizeCheck.disabled = true;
     exact = await remoteSize(source.url);
-    if (!exact) return;
+    if (!exact) {
+      size.textContent += " (the server did not say)";
+      return;
+    }
     const n = exact.toLocaleString("en");
     size.textContent = `${fmtBytes(exact)} (${n} bytes, from the server)`;
   };
-  window.addEventListener("hashchange", () => void askSize());
-  void askSize();
+  sizeCheck.addEventListener("click", () => void askSize());
 
   return h(
     "section",
@@ -234,7 +248,15 @@ export function modelsPage(models: Models): HTMLElement {
       file,
       h("h4", null, "Or download it"),
       h("p", null, h("code", { class: "url" }, source.url)),
-      h("p", null, "Size: ", size, source.sha256 ? " · its SHA-256 is checked when done" : ""),
+      h(
+        "p",
+        null,
+        "Size: ",
+        size,
+        " ",
+        sizeCheck,
+        source.sha256 ? " · its SHA-256 is checked when done" : "",
+      ),
       h("div", { class: "row" }, go, pause, remove),
       bar,
       line,

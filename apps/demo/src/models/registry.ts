@@ -243,6 +243,14 @@ export class Models {
 
   /** The device is gone: its tensors are unusable. Forget them (the next job uploads again). */
   dropGpu(): void {
+    // Their handles still count as live tensors: dispose them (the memory went with the device).
+    for (const net of [this.face, this.vgg]) {
+      try {
+        net?.dispose();
+      } catch (e) {
+        console.warn("disposing a network of the lost device:", e);
+      }
+    }
     this.face = null;
     this.vgg = null;
     delete this.caffe.googlenet;

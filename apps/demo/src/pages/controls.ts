@@ -111,12 +111,14 @@ export class LayerList {
       taps.map((t) => [t, t]),
       taps.includes(tap) ? tap : taps[0],
     );
+    pick.setAttribute("aria-label", "layer to amplify");
     const w = h("input", {
       type: "number",
       value: String(weight),
       step: 0.1,
       class: "weight",
       title: "weight",
+      "aria-label": "weight of this layer",
     });
     const row: HTMLElement = h(
       "div",
@@ -130,6 +132,7 @@ export class LayerList {
           type: "button",
           class: "link",
           title: "remove",
+          "aria-label": "remove this layer",
           onclick: () => this.rows.children.length > 1 && row.remove(),
         },
         "✕",

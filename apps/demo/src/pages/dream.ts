@@ -3,10 +3,16 @@
 // it comes. The zoom loop below it (zoom.ts) dreams on its own output, frame after frame.
 
 import {
+  DEFAULT_DREAM_PRESET,
+  DREAM_PRESET_NAMES,
+  DREAM_PRESETS,
+  type DreamPresetName,
   dream,
+  estimateDream,
   layerObjective,
   type Objective,
   type ObjectiveTerm,
+  octaveSizes,
   parseClassMixture,
   parseLayerWeights,
 } from "@sheep/algorithms";
@@ -18,7 +24,18 @@ import { downloadCanvas, drawNCHW, drawTensor, hostImage } from "../image/canvas
 import { ImageInput } from "../image/input.ts";
 import { runJob, stopJob } from "../jobs.ts";
 import { DEFAULT_DREAM_LAYER, type Models } from "../models/registry.ts";
-import { field, h, numberInput, paramNumber, params, readNumber } from "../ui/dom.ts";
+import {
+  checkedNumber,
+  FormError,
+  field,
+  fmtBytes,
+  fmtSeconds,
+  h,
+  numberInput,
+  paramNumber,
+  params,
+  select,
+} from "../ui/dom.ts";
 import { ProgressView } from "../ui/progress.ts";
 import { LayerList, ModelPicker, type PageView } from "./controls.ts";
 import { zoomSection } from "./zoom.ts";
@@ -34,13 +51,36 @@ export interface DreamForm {
   stepSize: number;
 }
 
-/** Defaults that suit the device: a CPU adapter gets small, quick jobs. */
+/** Working sizes offered (longest side, px); 0 is the picture's own size. */
+const WORKING_SIDES = [128, 256, 384, 512, 768, 1024, 1536, 0];
+
+/** Jobs this big (pixels × steps, all octaves) get a measured time and memory estimate first. */
+const LONG_JOB_PIXEL_STEPS = 3e6;
+
+/**
+ * Defaults that suit the device: a GPU dreams the "classic" preset at up to 1024 px, as the CLI
+ * does; a CPU adapter (SwiftShader manages half a GFLOP/s) the "gentle" one at 256 px. The URL
+ * (?size=…&octaves=…&steps=…&preset=…&maxSide=…) wins, for links and tests.
+ */
 export function dreamDefaults() {
   const cpu = deviceInfo().isFallbackAdapter || deviceInfo().adapter === "swiftshader";
+  const named = params.get("preset");
+  const preset: DreamPresetName | "custom" = DREAM_PRESET_NAMES.includes(named as DreamPresetName)
+    ? (named as DreamPresetName)
+    : params.has("octaves") || params.has("steps")
+      ? "custom"
+      : cpu
+        ? "gentle"
+        : DEFAULT_DREAM_PRESET;
+  const schedule = DREAM_PRESETS[preset === "custom" ? "gentle" : preset];
   return {
     side: paramNumber("size", cpu ? 128 : 384),
-    octaves: paramNumber("octaves", cpu ? 2 : 3),
-    steps: paramNumber("steps", cpu ? 4 : 10),
+    maxSide: paramNumber("maxSide", cpu ? 256 : 1024),
+    preset,
+    octaves: paramNumber("octaves", schedule.octaves),
+    steps: paramNumber("steps", schedule.steps),
+    stepSize: paramNumber("stepSize", schedule.stepSize),
+    scale: paramNumber("scale", schedule.octaveScale),
     maxTraceSide: cpu ? 96 : 256,
   };
 }
@@ -95,21 +135,46 @@ export function dreamPage(models: Models): PageView {
   };
   picker.onChange(sync);
   sync();
-  const octaves = numberInput(defaults.octaves, 1, 8);
-  const scale = numberInput(paramNumber("scale", 1.4), 1, 2, 0.05);
-  const steps = numberInput(defaults.steps, 1, 200);
+  const octaves = numberInput(defaults.octaves, 1, 12);
+  const scale = numberInput(defaults.scale, 1, 4, 0.05);
+  const steps = numberInput(defaults.steps, 1, 1000);
   octaves.id = "dream-octaves";
   steps.id = "dream-steps";
-  const stepSize = numberInput(paramNumber("stepSize", 1.5), 0.1, 10, 0.1);
+  const stepSize = numberInput(defaults.stepSize, 0.1, 100, 0.1);
+  // A preset fills the four schedule fields; editing one of them makes it "custom".
+  const preset = select(
+    [
+      ...DREAM_PRESET_NAMES.map((n): [string, string] => [n, `${n} — ${DREAM_PRESETS[n].about}`]),
+      ["custom", "custom (the fields below)"],
+    ],
+    defaults.preset,
+  );
+  preset.id = "dream-preset";
+  preset.addEventListener("change", () => {
+    const p = DREAM_PRESETS[preset.value as DreamPresetName];
+    if (!p) return;
+    octaves.value = String(p.octaves);
+    scale.value = String(p.octaveScale);
+    steps.value = String(p.steps);
+    stepSize.value = String(p.stepSize);
+  });
+  for (const f of [octaves, scale, steps, stepSize])
+    f.addEventListener("input", () => (preset.value = "custom"));
+  const maxSide = select(
+    WORKING_SIDES.map((n): [string, string] => [String(n), n ? `${n} px` : "full size"]),
+    String(WORKING_SIDES.includes(defaults.maxSide) ? defaults.maxSide : 256),
+  );
+  maxSide.id = "dream-max-side";
   const form = (): DreamForm => ({
     model: picker,
     layers: () => layers.value(),
     classes: () => classes.value,
-    octaves: readNumber(octaves, 1),
-    octaveScale: readNumber(scale, 1.4),
-    steps: readNumber(steps, 4),
-    stepSize: readNumber(stepSize, 1.5),
+    octaves: checkedNumber(octaves, "Octaves"),
+    octaveScale: checkedNumber(scale, "Octave scale"),
+    steps: checkedNumber(steps, "Steps per octave"),
+    stepSize: checkedNumber(stepSize, "Step size"),
   });
+  const estimate = h("p", { class: "muted small estimate", id: "dream-estimate", role: "status" });
 
   const progress = new ProgressView("step", "dream-progress");
   const download = h(
@@ -125,14 +190,20 @@ export function dreamPage(models: Models): PageView {
       name: "Dream",
       progress,
       run: async (signal) => {
-        const problem = input.problem();
+        const f = form(); // every field checked before anything loads
+        const side = Number(maxSide.value);
+        const problem = input.problem(side);
         if (problem?.hard)
-          throw new Error(`${problem.message} Downscale it first (the button below the picture).`);
-        const f = form();
+          throw new FormError(
+            `${problem.message} Choose a smaller working size, or downscale the picture (the ` +
+              "button below it)",
+          );
+        estimate.textContent = "";
         const net = f.model.value === "vgg" ? "VGG16" : "the face network";
-        progress.start(`Dream: loading ${net}…`);
+        progress.phase(`Dream: loading ${net}…`);
         const { model, objective, what } = await formObjective(models, f);
-        const start = input.nchw();
+        progress.phase("Dream: preparing the picture…");
+        const start = input.working(side);
         const image = tensor(start.data, { shape: start.shape });
         try {
           const options = {
@@ -143,17 +214,37 @@ export function dreamPage(models: Models): PageView {
             stepSize: f.stepSize,
             previewEvery: 1,
           };
+          const [H, W] = start.shape.slice(2) as [number, number];
+          // Progress in pixels, not steps: each octave's step costs its area.
+          const taps = objective.map((t) =>
+            "layer" in t ? t.layer : (model.logitsTap ?? "logits"),
+          );
+          const work = octaveSizes(H, W, f.octaves, f.octaveScale, model.minSize?.(taps) ?? 1).map(
+            ([h, w]) => h * w * f.steps,
+          );
+          const before = (k: number) => work.slice(0, k).reduce((a, b) => a + b, 0);
+          if (before(work.length) >= LONG_JOB_PIXEL_STEPS) {
+            progress.phase("Dream: measuring one step to estimate the time…");
+            const e = await estimateDream(model, [H, W], options);
+            estimate.textContent =
+              `Expected: about ${fmtSeconds(e.seconds)} and ${fmtBytes(e.bytes)} on the GPU ` +
+              `(one step measured at ${e.probe}×${e.probe}, scaled by pixels).`;
+          }
+          progress.phase(`Dream: octave 1 at ${W}×${H}…`);
           const out = await dream(
             model,
             image,
             options,
             async (p) => {
               const size = `${p.size[1]}×${p.size[0]}${p.tiles > 1 ? ` in ${p.tiles} tiles` : ""}`;
+              const k = Math.min(p.octave, work.length - 1);
+              const done = before(k) + (work[k] / p.steps) * p.step;
               progress.update(
                 p.done,
                 p.total,
                 `octave ${p.octave + 1}/${p.octaves} (${size}) · ` +
                   `objective ${p.objective.toPrecision(4)}`,
+                [done, before(work.length)],
               );
               if (p.preview) await drawTensor(result, p.preview);
             },
@@ -170,8 +261,7 @@ export function dreamPage(models: Models): PageView {
             maxSide: defaults.maxTraceSide,
             what: `one dream step · ${model.name} · ${what}`,
           };
-          const [, , hh, ww] = start.shape;
-          return `${ww}×${hh}, ${f.octaves} octave(s) × ${f.steps} steps, ${model.name}: ${what}`;
+          return `${W}×${H}, ${f.octaves} octave(s) × ${f.steps} steps, ${model.name}: ${what}`;
         } finally {
           image.dispose();
         }
@@ -188,6 +278,9 @@ export function dreamPage(models: Models): PageView {
     field("Network", picker.el),
     h("div", { class: "field" }, h("span", null, "Layers × weights"), layers.el),
     classField,
+    h("h3", null, "How much"),
+    field("Preset", preset),
+    field("Working size", maxSide, "longest side; the result has this size"),
     h(
       "div",
       { class: "grid2" },
@@ -224,6 +317,7 @@ export function dreamPage(models: Models): PageView {
       download,
     ),
     progress.el,
+    estimate,
   );
   const zoom = zoomSection(models, form, input, defaults.maxTraceSide);
   const el = h(

@@ -19,6 +19,8 @@ import { downloadCanvas, drawNCHW, drawTensor, hostImage } from "../image/canvas
 import { runJob, stopJob } from "../jobs.ts";
 import { DEFAULT_VIZ_LAYER, type Models } from "../models/registry.ts";
 import {
+  checkedNumber,
+  FormError,
   field,
   h,
   numberInput,
@@ -37,6 +39,7 @@ export function featurevizPage(models: Models): PageView {
   const picker = new ModelPicker(models);
   const layer = select([]);
   const channel = numberInput(paramNumber("channel", 0), 0, 4095);
+  channel.id = "viz-channel";
   const channelNote = h("small", null);
   const recipe = select(
     [
@@ -47,6 +50,7 @@ export function featurevizPage(models: Models): PageView {
   );
   const size = numberInput(d.size, 16, 512, 16);
   const steps = numberInput(d.robustSteps, 1, 4096);
+  steps.id = "viz-steps";
   const seed = numberInput(0, 0, 1e9);
   const channels = h("input", { type: "text", value: d.channels });
   const batch = numberInput(8, 1, 64);
@@ -67,8 +71,9 @@ export function featurevizPage(models: Models): PageView {
   const syncChannels = async () => {
     channelNote.textContent = "";
     try {
+      // the range is said, not enforced by the input: a channel past it gets a message naming
+      // the layer when a job starts (the browser would only clamp or ignore it)
       const c = await models.channels(picker.value, layer.value);
-      channel.max = String(c - 1);
       channelNote.textContent = `0 – ${c - 1}`;
     } catch {
       channelNote.textContent = "(loads with the network)";
@@ -78,13 +83,32 @@ export function featurevizPage(models: Models): PageView {
   layer.addEventListener("change", () => void syncChannels());
   syncLayers();
 
+  // Read when a job starts: a value out of range stops it with a message, never a clamp.
   const settings = () => ({
     recipe: recipe.value as VizRecipe,
-    size: readNumber(size, d.size),
-    steps: readNumber(steps, d.robustSteps),
-    seed: readNumber(seed, 0),
+    size: checkedNumber(size, "Size"),
+    steps: checkedNumber(steps, "Steps"),
+    seed: checkedNumber(seed, "Seed"),
     previewEvery: 1,
   });
+  /** The channels asked for, each within the layer's (or a message naming its range). */
+  const checkedChannels = async (list: number[], label: string, input: HTMLInputElement) => {
+    const count = await models.channels(picker.value, layer.value);
+    const bad = list.filter((c) => c >= count);
+    if (bad.length === 0) {
+      input.removeAttribute("aria-invalid");
+      return list;
+    }
+    input.setAttribute("aria-invalid", "true");
+    const which = bad.length === 1 ? `${bad[0]} is` : `${bad[0]}–${bad.at(-1)} are`;
+    throw new FormError(
+      `${label}: layer ${layer.value} has ${count} channels, 0–${count - 1}; ${which} out of range`,
+    );
+  };
+  const oneChannel = async () => {
+    const c = checkedNumber(channel, "Channel");
+    return (await checkedChannels([c], `Channel ${c}`, channel))[0];
+  };
   const one = panel("viz-result", "Channel");
   const strip = panel("ablation-result", "Ablation: one trick at a time");
   const grid = panel("grid-result", "Channel grid");
@@ -105,12 +129,15 @@ export function featurevizPage(models: Models): PageView {
       name,
       progress,
       run: async (signal) => {
+        settings(); // every number field checked before anything loads
         progress.start(`${name}: loading the network…`);
         const model = await models.dreamModel(picker.value, [layer.value]);
+        progress.start(`${name}: preparing…`);
         target.show();
         lastCanvas = target.canvas;
         const summary = await body(model, signal);
         target.caption.textContent = summary;
+        download.disabled = false;
         return summary;
       },
       trace: async () => {
@@ -147,7 +174,7 @@ export function featurevizPage(models: Models): PageView {
   const runOne = () =>
     job("Visualise", one, async (model, signal) => {
       const s = settings();
-      const c = readNumber(channel, 0);
+      const c = await oneChannel();
       const out = await visualize(
         model,
         { kind: "channel", layer: layer.value, channel: c },
@@ -166,7 +193,7 @@ export function featurevizPage(models: Models): PageView {
   const runAblation = () =>
     job("Ablation strip", strip, async (model, signal) => {
       const s = settings();
-      const c = readNumber(channel, 0);
+      const c = await oneChannel();
       const out = await ablation(
         model,
         { kind: "channel", layer: layer.value, channel: c },
@@ -185,12 +212,19 @@ export function featurevizPage(models: Models): PageView {
   const runGrid = () =>
     job("Channel grid", grid, async (model, signal) => {
       const s = settings();
-      const list = parseChannels(channels.value);
+      let list: number[];
+      try {
+        list = parseChannels(channels.value);
+      } catch (e) {
+        channels.setAttribute("aria-invalid", "true");
+        throw new FormError(`Grid channels: ${(e as Error).message}`);
+      }
+      list = await checkedChannels(list, `Grid channels ${channels.value}`, channels);
       const out = await channelGrid(
         model,
         layer.value,
         list,
-        { ...s, batch: readNumber(batch, 8) },
+        { ...s, batch: checkedNumber(batch, "Grid batch") },
         async (p) => {
           onGrid(p);
           if (p.preview) await drawTensor(grid.canvas, p.preview);
@@ -203,6 +237,18 @@ export function featurevizPage(models: Models): PageView {
       return `${model.name} ${layer.value}, ${which}, ${s.recipe}, ${s.steps} steps`;
     });
 
+  // Nothing to save until a job has drawn something (was: a 1×1 PNG).
+  const download = h(
+    "button",
+    {
+      type: "button",
+      id: "viz-download",
+      disabled: true,
+      title: "available once a picture is made",
+      onclick: () => downloadCanvas(lastCanvas, "features.png"),
+    },
+    "Download PNG",
+  );
   const button = (id: string, text: string, onclick: () => unknown, primary = false) =>
     h(
       "button",
@@ -222,7 +268,7 @@ export function featurevizPage(models: Models): PageView {
       "div",
       { class: "grid2" },
       field("Size (px)", size),
-      field("Steps", steps),
+      field("Steps", steps, "robust: under 128, mostly noise"),
       field("Seed", seed),
       field("Grid batch", batch),
     ),
@@ -242,11 +288,7 @@ export function featurevizPage(models: Models): PageView {
         { type: "button", id: "viz-stop", disabled: true, dataset: { stop: "" }, onclick: stopJob },
         "Stop",
       ),
-      h(
-        "button",
-        { type: "button", onclick: () => downloadCanvas(lastCanvas, "features.png") },
-        "Download PNG",
-      ),
+      download,
     ),
     progress.el,
   );

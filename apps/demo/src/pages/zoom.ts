@@ -10,7 +10,7 @@ import { downloadBlob, drawNCHW, drawTensor } from "../image/canvas.ts";
 import type { ImageInput } from "../image/input.ts";
 import { runJob, stopJob } from "../jobs.ts";
 import type { Models } from "../models/registry.ts";
-import { field, h, numberInput, paramNumber, readNumber } from "../ui/dom.ts";
+import { checkedNumber, field, h, numberInput, paramNumber, readNumber } from "../ui/dom.ts";
 import { ProgressView } from "../ui/progress.ts";
 import { type DreamForm, formObjective } from "./dream.ts";
 
@@ -96,7 +96,7 @@ export function zoomSection(
         strip.replaceChildren();
         gifButton.disabled = playButton.disabled = true;
         const f = form();
-        const count = readNumber(framesIn, 8);
+        const count = checkedNumber(framesIn, "Frames");
         const { model, objective, what } = await formObjective(models, f);
         const start = input.nchw();
         const image = tensor(start.data, { shape: start.shape });
@@ -108,8 +108,8 @@ export function zoomSection(
             steps: f.steps,
             stepSize: f.stepSize,
             frames: count,
-            zoom: readNumber(zoomIn, 1.05),
-            rotate: readNumber(rotateIn, 0),
+            zoom: checkedNumber(zoomIn, "Zoom per frame"),
+            rotate: checkedNumber(rotateIn, "Rotation"),
             previewEvery: 1,
             onFrame: (frame: NCHW) => {
               frames.push(frame);

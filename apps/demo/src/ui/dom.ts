@@ -56,6 +56,29 @@ export function numberInput(value: number, min: number, max: number, step = 1): 
   return h("input", { type: "number", value: String(value), min, max, step });
 }
 
+/** A field's value that cannot be used: the message names the field, the value and the range. */
+export class FormError extends Error {}
+
+/**
+ * A number input's value, checked against its min/max and step (integers when the step is):
+ * out of range is an error that says so, never silently clamped.
+ */
+export function checkedNumber(input: HTMLInputElement, label: string): number {
+  const v = Number(input.value);
+  const [min, max] = [Number(input.min || -Infinity), Number(input.max || Infinity)];
+  const int = Number.isInteger(Number(input.step || 1));
+  const ok = input.value.trim() !== "" && Number.isFinite(v) && v >= min && v <= max;
+  if (ok && (!int || Number.isInteger(v))) {
+    input.removeAttribute("aria-invalid");
+    return v;
+  }
+  input.setAttribute("aria-invalid", "true");
+  throw new FormError(
+    `${label} must be ${int ? "a whole number" : "a number"} from ${min} to ${max}, got ` +
+      `"${input.value}"`,
+  );
+}
+
 /** A number input's value, clamped to its min/max; its default when empty or not a number. */
 export function readNumber(input: HTMLInputElement, fallback: number): number {
   const v = Number(input.value);

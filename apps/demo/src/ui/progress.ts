@@ -1,6 +1,8 @@
 // A progress bar that says how long is left: the rate is measured from the first finished unit
 // on (the first step also compiles pipelines and measures the model, so it would skew the
-// estimate), and the time left is the remaining units at that rate.
+// estimate), and the time left is the remaining work at that rate. Work may be weighted: a
+// dream's steps are counted in pixels, since a step of the last octave costs twice one of the
+// octave before (counting steps alike underestimated the time left by half).
 
 import { fmtSeconds, h } from "./dom.ts";
 
@@ -10,8 +12,11 @@ export class ProgressView {
   private readonly text: HTMLElement;
   private readonly eta: HTMLElement;
   private started = 0;
-  /** Time and count at the first report, where the rate starts. */
-  private first: { t: number; done: number } | null = null;
+  /** Time, units and work at the first report, where the rate starts. */
+  private first: { t: number; units: number; work: number } | null = null;
+  /** Units done and asked for at the last update (what a stopped job reports). */
+  done = 0;
+  total = 0;
 
   constructor(
     readonly unit = "step",
@@ -31,6 +36,8 @@ export class ProgressView {
   start(text: string): void {
     this.started = performance.now();
     this.first = null;
+    this.done = 0;
+    this.total = 0;
     this.el.hidden = false;
     this.el.dataset.done = "0";
     this.el.classList.remove("failed", "finished");
@@ -39,23 +46,36 @@ export class ProgressView {
     this.eta.textContent = "";
   }
 
-  /** `done` of `total` units finished; `detail` says what is happening now. */
-  update(done: number, total: number, detail = ""): void {
+  /** A phase with no count yet ("loading the network…"): the bar waits, the text says why. */
+  phase(text: string): void {
+    this.bar.removeAttribute("value");
+    this.text.textContent = text;
+    this.eta.textContent = "";
+  }
+
+  /**
+   * `done` of `total` units finished; `detail` says what is happening now; `work` weighs them
+   * ([done, total] in any unit proportional to time) when units differ in cost.
+   */
+  update(done: number, total: number, detail = "", work: [number, number] = [done, total]): void {
     const now = performance.now();
+    this.done = done;
+    this.total = total;
     this.el.dataset.done = String(done);
-    this.bar.max = total;
-    this.bar.value = done;
+    this.bar.max = work[1];
+    this.bar.value = work[0];
     this.text.textContent = `${done} / ${total} ${this.unit}s${detail ? ` · ${detail}` : ""}`;
     if (!this.first) {
-      this.first = { t: now, done };
+      this.first = { t: now, units: done, work: work[0] };
       this.eta.textContent = "";
       return;
     }
-    const rate = (done - this.first.done) / ((now - this.first.t) / 1000);
+    const seconds = (now - this.first.t) / 1000;
+    const rate = (work[0] - this.first.work) / seconds;
     if (rate > 0) {
-      const left = (total - done) / rate;
-      const per = `${(1 / rate).toFixed(2)} s/${this.unit}`;
-      this.eta.textContent = ` · ${per} · ${fmtSeconds(left)} left`;
+      const left = (work[1] - work[0]) / rate;
+      const per = (seconds / Math.max(1, done - this.first.units)).toFixed(2);
+      this.eta.textContent = ` · ${per} s/${this.unit} · ${fmtSeconds(left)} left`;
     }
   }
 

@@ -167,8 +167,8 @@ export async function dream(
         });
         current.dispose();
         src = next;
-        const objectiveValue = await value.item();
-        value.dispose();
+        // freed also when the read fails (a lost device): a failed job leaves no tensor behind
+        const objectiveValue = await value.item().finally(() => value.dispose());
         done++;
         const every = options.previewEvery ?? 0;
         await onProgress?.({

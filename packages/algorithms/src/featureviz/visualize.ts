@@ -154,15 +154,16 @@ export async function renderBatch(
         adam.step();
         adam.zeroGrad();
       } else ascend(image.params, s.lr);
-      const objective = await value.item();
-      value.dispose();
+      // freed also when the read fails (a lost device): a failed job leaves no tensor behind
+      const objective = await value.item().finally(() => value.dispose());
       const preview = s.previewEvery > 0 && step % s.previewEvery === 0;
       if (!onProgress) continue;
       if (!preview) await onProgress({ step, steps: s.steps, objective });
       else {
         const p = noGrad(() => tidy(() => keep(finish(image.image(), s))));
-        await onProgress({ step, steps: s.steps, objective, preview: p });
-        p.dispose();
+        await Promise.resolve(onProgress({ step, steps: s.steps, objective, preview: p })).finally(
+          () => p.dispose(),
+        );
       }
     }
     return noGrad(() => tidy(() => finish(image.image(), s)));

@@ -9,7 +9,7 @@
 //   the pixels; symmetric square roots, the paper's "image analogies" choice), so that the
 //   style's colour histogram has the content's mean and covariance.
 
-import { conv2d, mean, type Tensor, tensor } from "@sheep/tensor";
+import { conv2d, mean, type Tensor, tensor, tidy } from "@sheep/tensor";
 
 /** RGB → YIQ (FCC NTSC coefficients), rows Y, I, Q. */
 export const RGB_TO_YIQ = [
@@ -47,10 +47,12 @@ export const yiqToRgb = (x: Tensor) => mixChannels(x, invert3(RGB_TO_YIQ));
 
 /** Mean and covariance of an image's pixels (3 and 3 × 3), read back. */
 export async function colourStats(x: Tensor): Promise<{ mu: number[]; cov: M3 }> {
-  const flat = x.reshape(3, -1);
-  const muT = mean(flat, 1, true);
-  const d = flat.sub(muT);
-  const covT = d.matmul(d.T).div(flat.shape[1]);
+  const [muT, covT] = tidy(() => {
+    const flat = x.reshape(3, -1);
+    const m = mean(flat, 1, true);
+    const d = flat.sub(m);
+    return [m, d.matmul(d.T).div(flat.shape[1])];
+  });
   const [mu, cov] = [await muT.data(), await covT.data()];
   for (const t of [muT, covT]) t.dispose();
   return { mu: [...mu], cov: [0, 1, 2].map((i) => [0, 1, 2].map((j) => cov[3 * i + j])) };
@@ -118,7 +120,7 @@ export async function matchColours(style: Tensor, content: Tensor): Promise<Tens
   const c = await colourStats(content);
   const A = mul3(symmetricPower(c.cov, 0.5), symmetricPower(s.cov, -0.5));
   const bias = [0, 1, 2].map((i) => c.mu[i] - A[i].reduce((t, v, k) => t + v * s.mu[k], 0));
-  return mixChannels(style, A, bias).clamp(0, 1);
+  return tidy(() => mixChannels(style, A, bias).clamp(0, 1));
 }
 
 /** The image's luminance Y as a grey RGB image [1, 3, H, W]. */
@@ -133,16 +135,18 @@ export function luminanceImage(x: Tensor): Tensor {
  */
 export async function luminanceInputs(content: Tensor, style: Tensor): Promise<Tensor> {
   const stats = async (x: Tensor) => {
-    const l = luminanceImage(x).reshape(-1);
-    const [m, v] = [l.mean(), l.variance(undefined, { correction: 0 })];
+    const [m, v] = tidy(() => {
+      const l = luminanceImage(x).reshape(-1);
+      return [l.mean(), l.variance(undefined, { correction: 0 })];
+    });
     const out = [await m.item(), Math.sqrt(await v.item())];
-    for (const t of [l, m, v]) t.dispose();
+    for (const t of [m, v]) t.dispose();
     return out;
   };
   const [mc, sc] = await stats(content);
   const [ms, ss] = await stats(style);
   const k = ss > 1e-8 ? sc / ss : 1;
-  return luminanceImage(style).sub(ms).mul(k).add(mc).clamp(0, 1);
+  return tidy(() => luminanceImage(style).sub(ms).mul(k).add(mc).clamp(0, 1));
 }
 
 /** The luminance of `out` with the chroma (I, Q) of `content`, back in RGB, clamped to [0, 1]. */

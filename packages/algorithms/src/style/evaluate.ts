@@ -290,7 +290,11 @@ export function styleGrams(
   }
   const out = new Map<string, Tensor>();
   for (const [tap, { g, n }] of sums) {
-    out.set(tap, own(noGrad(() => g.div(n))));
+    // in a scope: the divisor becomes a constant tensor that must not outlive it
+    out.set(
+      tap,
+      tidy(() => own(noGrad(() => g.div(n)))),
+    );
     g.dispose();
   }
   return out;

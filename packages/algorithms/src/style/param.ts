@@ -8,7 +8,7 @@
 // With the spectrum at zero the image is exactly the start (content, a style, or grey), so
 // every init works and coarse-to-fine scales restart from the upsampled result.
 
-import { keep, randn, type Tensor, tensor } from "@sheep/tensor";
+import { keep, randn, type Tensor, tensor, tidy } from "@sheep/tensor";
 import { decorrelate } from "../featureviz/colour.ts";
 import { dftTables, halfWidth, irfft2, spectrumScale } from "../featureviz/fourier.ts";
 
@@ -24,7 +24,8 @@ export interface StyleParam {
 
 /** The start image itself, as a kept leaf that requires grad. */
 export function pixelParam(start: Tensor): StyleParam {
-  const px = keep(start.add(0)).requiresGrad_();
+  // a copy, made in a scope: the constant 0 is a tensor too, and must not outlive it
+  const px = keep(tidy(() => start.add(0))).requiresGrad_();
   return { params: [px], image: () => px, dispose: () => px.dispose() };
 }
 
@@ -48,8 +49,12 @@ export function fourierParam(start: Tensor, sd: number, seed: number): StylePara
   const tables = dftTables(h, w, backend);
   const scale = keep(tensor(spectrumScale(h, w), { shape: [h, kx], backend }));
   const owned = [tables.cosX, tables.sinX, tables.cosY, tables.sinY].map((t) => keep(t));
-  const c = start.clamp(EDGE, 1 - EDGE);
-  const logit = keep(c.div(c.neg().add(1)).log());
+  const logit = keep(
+    tidy(() => {
+      const c = start.clamp(EDGE, 1 - EDGE);
+      return c.div(c.neg().add(1)).log();
+    }),
+  );
   return {
     params: [re, im],
     image: () => {

@@ -28,7 +28,7 @@ function assignBuffer(target: Tensor, value: () => Tensor): void {
   noGrad(() =>
     engine.tidy(() => {
       const v = value();
-      engine.region(v);
+      engine.realise(v);
       target.replaceExpr(v.expr);
     }),
   );

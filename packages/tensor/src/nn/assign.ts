@@ -40,7 +40,7 @@ export function assign(target: Tensor, value: Tensor): Tensor {
   if (value === target) return target;
   engine.tidy(() => {
     const v = cast(value, target.dtype);
-    engine.region(v);
+    engine.realise(v);
     target.replaceExpr(v.expr);
   });
   target.node = null;

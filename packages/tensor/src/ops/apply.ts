@@ -97,7 +97,7 @@ function elementwise<A>(
   let expr: Expr = build();
   // Past the fusion budget, materialise the inputs and start a fresh tree over their buffers.
   if (leavesOf(expr).length > maxLeaves(backend) || opCount(expr) > MAX_FUSED_OPS) {
-    for (const t of inputs) engine.region(t);
+    for (const t of inputs) engine.realise(t);
     expr = build();
   }
   return new Tensor(shape, dtype, backend, expr, name);
@@ -108,7 +108,7 @@ function view<A>(name: string, def: ViewDef<A>, x: Tensor, attrs: A): Tensor {
   let expr = def.view(inlineExpr(x), x.shape, shape, attrs);
   if (!expr) {
     // Memory order forbids a view (reshape of a transposed tensor): copy, then view the copy.
-    engine.region(x);
+    engine.realise(x);
     expr = def.view(x.expr, x.shape, shape, attrs);
     if (!expr) throw new Error(`${name}: could not view a contiguous tensor`);
   }

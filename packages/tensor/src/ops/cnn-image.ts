@@ -73,12 +73,12 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       const [batch, channels] = x.shape;
       const k = sizeOf(x.shape.slice(2));
       out.backend.run("gram", {
-        x: engine.region(x),
+        x: engine.realise(x),
         batch,
         channels,
         k,
         scale,
-        out: engine.region(out),
+        out: engine.realise(out),
       });
     },
     // G = s·F Fᵀ: dG·/dF = s·(g + gᵀ)·F, a batched matmul
@@ -106,7 +106,7 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
         key,
         p,
         scale: 1 / (1 - p),
-        out: engine.region(out),
+        out: engine.realise(out),
       });
     },
     // out = x·m/(1-p): the gradient is masked and scaled by the very same mask (same key).
@@ -126,8 +126,8 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       if (out.size === 0) return;
       out.backend.run("resize2d", {
         ...resizeArgs(x.shape, out.shape, a),
-        x: engine.region(x),
-        out: engine.region(out),
+        x: engine.realise(x),
+        out: engine.realise(out),
       });
     },
     // Linear in x: the adjoint sends each output's gradient back along its interpolation weights.
@@ -152,8 +152,8 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       if (out.size === 0) return;
       out.backend.run("resize2dGrad", {
         ...resizeArgs(out.shape, g.shape, a),
-        g: engine.region(g),
-        out: engine.region(out),
+        g: engine.realise(g),
+        out: engine.realise(out),
       });
     },
     vjp: [
@@ -191,12 +191,12 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       const outer = sizeOf(x.shape.slice(0, dim));
       const inner = sizeOf(x.shape.slice(dim + 1));
       out.backend.run("correlate1d", {
-        x: engine.region(x),
+        x: engine.realise(x),
         outer,
         n: x.shape[dim],
         inner,
         taps,
-        out: engine.region(out),
+        out: engine.realise(out),
       });
     },
     // out[i] = Σ_t w[t]·x[i+t] ⇒ gx[j] = Σ_t w[t]·g[j-t]: g zero-padded by T-1 on both sides,

@@ -61,8 +61,8 @@ const maxPoolForward =
     out.backend.run("maxPool2d", {
       ...planes(x.shape, out.shape),
       ...maxWindow(a),
-      x: engine.region(x),
-      out: engine.region(out),
+      x: engine.realise(x),
+      out: engine.realise(out),
       indices,
     });
   };
@@ -113,9 +113,9 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("maxPool2dGrad", {
         ...planes(out.shape, g.shape),
         ...maxWindow(a),
-        g: engine.region(g),
-        indices: engine.region(at),
-        out: engine.region(out),
+        g: engine.realise(g),
+        indices: engine.realise(at),
+        out: engine.realise(out),
       });
     },
     // Linear in g: the adjoint reads gg back at each window's argmax.
@@ -140,8 +140,8 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2d", {
         ...planes(x.shape, out.shape),
         window: fixedWindow(a),
-        x: engine.region(x),
-        out: engine.region(out),
+        x: engine.realise(x),
+        out: engine.realise(out),
       });
     },
     // Linear: the adjoint spreads g / divisor over each window.
@@ -160,8 +160,8 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2dGrad", {
         ...planes(out.shape, g.shape),
         window: fixedWindow(a),
-        g: engine.region(g),
-        out: engine.region(out),
+        g: engine.realise(g),
+        out: engine.realise(out),
       });
     },
     // The adjoint of the adjoint is the pooling itself.
@@ -191,8 +191,8 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2d", {
         ...planes(x.shape, out.shape),
         window: { kind: "adaptive" },
-        x: engine.region(x),
-        out: engine.region(out),
+        x: engine.realise(x),
+        out: engine.realise(out),
       });
     },
     vjp: [
@@ -219,8 +219,8 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       out.backend.run("avgPool2dGrad", {
         ...planes(out.shape, g.shape),
         window: { kind: "adaptive" },
-        g: engine.region(g),
-        out: engine.region(out),
+        g: engine.realise(g),
+        out: engine.realise(out),
       });
     },
     vjp: [(gg, { attrs }) => call("adaptiveAvgPool2d", [gg], { size: attrs.size })],

@@ -66,7 +66,7 @@ function biasGrad(g: Tensor, mask: Tensor | undefined): Tensor {
 /** d/dy of (y masked by m): the gradient masked the same way. */
 const maskBack = (t: Tensor, mask: Tensor | undefined) => (mask ? mul(t, gt(mask, 0)) : t);
 
-const region = (t: Tensor | undefined) => (t ? engine.region(t) : null);
+const region = (t: Tensor | undefined) => (t ? engine.realise(t) : null);
 
 /** convTranspose2d's mask input, when it has one. */
 const maskInput = (c: Ctx<ConvAttrs["convTranspose2d"]>) =>
@@ -94,24 +94,29 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
     },
     forward: ([x, w, bias], out, a) => {
       const geom = geometry(a, x.shape, out.shape, ...kernelOf(w));
-      const args = { x: engine.region(x), w: engine.region(w), bias: region(bias) };
-      out.backend.run("conv2d", { ...args, out: engine.region(out), geom, relu: a.relu });
+      const args = { x: engine.realise(x), w: engine.realise(w), bias: region(bias) };
+      out.backend.run("conv2d", { ...args, out: engine.realise(out), geom, relu: a.relu });
     },
     // y = relu(x ⋆ w + b); with the ReLU, g counts only where y > 0 (the mask input).
+    // Inputs by role: [x, w, bias].
     vjp: [
       // d/dx: the transposed convolution of g with the same weights
-      (g, c) =>
-        call("convTranspose2d", [g, c.y, ...maskOf(c)], {
-          ...adjointGeom(c.attrs, c.x.shape, ...kernelOf(c.y)),
+      (g, c) => {
+        const [x, w] = c.inputs;
+        return call("convTranspose2d", [g, w, ...maskOf(c)], {
+          ...adjointGeom(c.attrs, x.shape, ...kernelOf(w)),
           reluMask: c.attrs.relu,
-        }),
+        });
+      },
       // d/dw: x correlated with g
-      (g, c) =>
-        call("conv2dWeightGrad", [c.x, g, ...maskOf(c)], {
+      (g, c) => {
+        const [x, w] = c.inputs;
+        return call("conv2dWeightGrad", [x, g, ...maskOf(c)], {
           ...geomOf(c.attrs),
-          kernel: kernelOf(c.y),
+          kernel: kernelOf(w),
           reluMask: c.attrs.relu,
-        }),
+        });
+      },
       // d/db: Σ g over N, H, W
       (g, c) => biasGrad(g, maskOf(c)[0]),
     ],
@@ -157,20 +162,25 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
       const geom = geometry(a, out.shape, y.shape, ...kernelOf(w));
       const bias = a.reluMask ? null : region(third);
       const mask = a.reluMask ? region(third) : null;
-      const args = { x: engine.region(y), w: engine.region(w), bias, mask };
-      out.backend.run("convTranspose2d", { ...args, out: engine.region(out), geom });
+      const args = { x: engine.realise(y), w: engine.realise(w), bias, mask };
+      out.backend.run("convTranspose2d", { ...args, out: engine.realise(out), geom });
     },
+    // Inputs by role: [y, w, bias or mask] (y is conv2d's output side, see the top).
     vjp: [
       // d/dy: conv2d of g with the same weights (the adjoint of the adjoint), masked like y
-      (g, c) =>
-        maskBack(call("conv2d", [g, c.y], { ...geomOf(c.attrs), relu: false }), maskInput(c)),
+      (g, c) => {
+        const [, w] = c.inputs;
+        return maskBack(call("conv2d", [g, w], { ...geomOf(c.attrs), relu: false }), maskInput(c));
+      },
       // d/dw: g (x-shaped) correlated with the input (y-shaped): the weight gradient, roles swapped
-      (g, c) =>
-        call("conv2dWeightGrad", [g, c.x, ...c.inputs.slice(2, c.attrs.reluMask ? 3 : 2)], {
+      (g, c) => {
+        const [y, w, third] = c.inputs;
+        return call("conv2dWeightGrad", [g, y, ...(c.attrs.reluMask ? [third] : [])], {
           ...geomOf(c.attrs),
-          kernel: kernelOf(c.y),
+          kernel: kernelOf(w),
           reluMask: c.attrs.reluMask,
-        }),
+        });
+      },
       // d/db: Σ g over N, H, W (a mask is detached: it never asks for a gradient)
       (g) => biasGrad(g, undefined),
     ],
@@ -205,24 +215,29 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
     forward: ([x, g, mask], out, a) => {
       const geom = geometry(a, x.shape, g.shape, ...a.kernel);
       out.backend.run("conv2dWeightGrad", {
-        x: engine.region(x),
-        g: engine.region(g),
-        out: engine.region(out),
+        x: engine.realise(x),
+        g: engine.realise(g),
+        out: engine.realise(out),
         geom,
         mask: region(mask),
       });
     },
-    // gw = Σ (g·m)·x is bilinear in x and g (m the optional mask); with h the upstream gradient:
+    // gw = Σ (g·m)·x is bilinear in x and g (m the optional mask); with h the upstream gradient.
+    // Inputs by role: [x, g, mask].
     vjp: [
       // d/dx: the transposed convolution of the masked g with weights h
-      (h, c) =>
-        call("convTranspose2d", [c.y, h, ...c.inputs.slice(2)], {
-          ...adjointGeom(c.attrs, c.x.shape, ...c.attrs.kernel),
-          reluMask: c.inputs.length > 2,
-        }),
+      (h, c) => {
+        const [x, g, mask] = c.inputs;
+        return call("convTranspose2d", [g, h, ...(mask ? [mask] : [])], {
+          ...adjointGeom(c.attrs, x.shape, ...c.attrs.kernel),
+          reluMask: !!mask,
+        });
+      },
       // d/dg: conv2d of x with weights h, masked like g
-      (h, c) =>
-        maskBack(call("conv2d", [c.x, h], { ...geomOf(c.attrs), relu: false }), c.inputs[2]),
+      (h, c) => {
+        const [x, , mask] = c.inputs;
+        return maskBack(call("conv2d", [x, h], { ...geomOf(c.attrs), relu: false }), mask);
+      },
     ],
   },
 };

@@ -18,7 +18,7 @@ type IndexAttrs = Pick<OpAttrs, "concat" | "pad" | "gather" | "setSlice">;
 /** Write `value` into out's memory at a box starting at `begin`, walking `step` per dim. */
 function assignBox(value: Tensor, out: Tensor, begin: readonly number[], step: readonly number[]) {
   if (value.size === 0) return;
-  const region = engine.region(out);
+  const region = engine.realise(out);
   const strides = contiguousStrides(out.shape);
   const offset = region.offset + begin.reduce((o, b, d) => o + b * strides[d], 0);
   out.backend.run("assign", {
@@ -114,7 +114,7 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
     forward: ([x], out, { before, after, mode, value }) => {
       if (out.size === 0) return;
       const expr = inputExpr(x);
-      const region = engine.region(out);
+      const region = engine.realise(out);
       out.backend.run("pad", { expr, inShape: x.shape, before, after, mode, value, out: region });
     },
     vjp: [(g, { x, attrs }) => padAdjoint(g, x.shape, attrs)],
@@ -144,7 +144,7 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
         index: inputExpr(index),
         shape: index.shape,
         dim,
-        out: engine.region(out),
+        out: engine.realise(out),
       });
     },
     vjp: [(g, { x, y, attrs }) => gatherAdjoint(g, x.shape, y, attrs.dim), null],
@@ -176,7 +176,7 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
       out.backend.run("elementwise", {
         expr: inputExpr(base),
         shape: base.shape,
-        out: engine.region(out),
+        out: engine.realise(out),
       });
       assignBox(value, out, begin, step);
     },

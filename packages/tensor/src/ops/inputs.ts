@@ -22,7 +22,7 @@ function tooBig(e: Expr, backend: Backend): boolean {
 /** The input's expression for a routine that fuses its reads (reduce, pad, gather, assign). */
 export function inputExpr(t: Tensor): Expr {
   engine.checkAlive(t);
-  if (tooBig(t.expr, t.backend)) engine.region(t);
+  if (tooBig(t.expr, t.backend)) engine.realise(t);
   return t.expr;
 }
 
@@ -32,7 +32,7 @@ export function inputExpr(t: Tensor): Expr {
  */
 export function inlineExpr(t: Tensor): Expr {
   engine.checkAlive(t);
-  if (t.expr.kind === "op" && (t.uses > 0 || tooBig(t.expr, t.backend))) engine.region(t);
+  if (t.expr.kind === "op" && (t.uses > 0 || tooBig(t.expr, t.backend))) engine.realise(t);
   t.uses++;
   return t.expr;
 }

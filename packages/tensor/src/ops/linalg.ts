@@ -31,7 +31,7 @@ function operand(t: Tensor, batch: readonly number[]): Operand {
     return null;
   };
   if (e.kind !== "leaf" || !layout(e.strides[rank - 2], e.strides[rank - 1])) {
-    engine.region(t);
+    engine.realise(t);
     e = t.expr;
   }
   if (e.kind !== "leaf") throw new Error("matmul: operand did not realise");
@@ -71,7 +71,7 @@ export const matmulOp: OpDef<Record<string, never>> = {
     out.backend.run("matmul", {
       a: A,
       b: B,
-      out: engine.region(out),
+      out: engine.realise(out),
       m,
       n,
       k,

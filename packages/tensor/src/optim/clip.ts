@@ -47,9 +47,9 @@ export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normTyp
         const s = grads.map(powSum).reduce((a, b) => add(a, b));
         total = normType === 2 ? sqrt(s) : pow(s, 1 / normType);
       }
-      engine.region(total);
+      engine.realise(total);
       const scale = minimum(div(maxNorm, add(total, 1e-6)), 1);
-      engine.region(scale);
+      engine.realise(scale);
       for (const g of grads) assign(g, mul(g, scale));
       return total;
     }),

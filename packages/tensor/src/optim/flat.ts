@@ -20,7 +20,7 @@ export function owned<T extends Tensor>(fn: () => T): T {
   return noGrad(() =>
     engine.tidy(() => {
       const t = fn();
-      engine.region(t);
+      engine.realise(t);
       return keep(t);
     }),
   );
@@ -50,7 +50,7 @@ export function addFlat(params: readonly Tensor[], t: number, d: Tensor): void {
 /** Handles on the parameters' current values (no copy: buffers are immutable). */
 export function snapshot(params: readonly Tensor[]): Tensor[] {
   return params.map((p) => {
-    engine.region(p);
+    engine.realise(p);
     return keep(detach(p));
   });
 }

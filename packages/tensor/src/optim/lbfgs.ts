@@ -169,7 +169,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     }
     // Realise each q and r: the next dot product and update both read it.
     const now = (x: Tensor) => {
-      engine.region(x);
+      engine.realise(x);
       return x;
     };
     const next = owned(() => {

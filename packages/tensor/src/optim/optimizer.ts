@@ -99,7 +99,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     const old = slots.get(name);
     if (old) return assign(old, value);
     const t = keep(detach(value));
-    engine.region(t);
+    engine.realise(t);
     slots.set(name, t);
     return t;
   }

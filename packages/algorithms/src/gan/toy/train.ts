@@ -1,6 +1,7 @@
 // The toy GAN trainer: a generator and a discriminator (MLPs), a loss, an optimizer per network,
 // D steps per G step and an optional unrolled discriminator. One call to step() records one
-// command buffer (no readback inside); metrics() reads the state back when asked.
+// command buffer (no readback inside; past the recorder's 512-dispatch cap, e.g. WGAN-GP with 5
+// critic steps, the engine submits early: 2); metrics() reads the state back when asked.
 
 import {
   type BackendKind,
@@ -98,8 +99,8 @@ function checkConfig(c: ToyGanConfig): void {
   };
   int("batch", c.batch, 1, 65536);
   int("zDim", c.zDim, 1, 1024);
-  int("dSteps", c.dSteps, 1, 100);
-  int("unroll", c.unroll, 0, 100);
+  int("dSteps", c.dSteps, 1, 16);
+  int("unroll", c.unroll, 0, 16);
   int("seed", c.seed, 0, 2 ** 31 - 1);
   if (c.fixed && (c.fixed.real.length !== 2 * c.batch || c.fixed.z.length !== c.zDim * c.batch)) {
     throw new Error(
@@ -152,9 +153,13 @@ export class ToyGan {
     this.rng = rng(c.seed * 7919 + 17);
   }
 
-  /** A seed per (step, purpose), so every draw is reproducible and none repeats another. */
-  private key(slot: number): number {
-    return (this.config.seed * 1_000_003 + this.t * 64 + slot) >>> 0;
+  /**
+   * A seed per (step, slot, lane), so every draw is reproducible and none repeats another.
+   * Slots of a step: D step k draws noise in slot k and α in slot k + 32 (k < 16); G's noise is
+   * slot 48. The unrolled look-ahead uses the same slots in lane 1.
+   */
+  private key(slot: number, lane = 0): number {
+    return (this.config.seed * 1_000_003 + this.t * 64 + slot + lane * 0x9e3779b1) >>> 0;
   }
 
   private real(): Tensor {
@@ -162,20 +167,20 @@ export class ToyGan {
     return fromHost(fixed?.real ?? this.data.sample(n, this.rng), [n, 2], { backend });
   }
 
-  private noise(slot: number): Tensor {
+  private noise(slot: number, lane = 0): Tensor {
     const { batch: n, backend, fixed, zDim } = this.config;
     if (fixed) return fromHost(fixed.z, [n, zDim], { backend });
-    return randn([n, zDim], { seed: this.key(slot), backend });
+    return randn([n, zDim], { seed: this.key(slot, lane), backend });
   }
 
   /** D's full loss on one batch, penalties included. */
-  private discriminatorLoss(slot: number): Tensor {
+  private discriminatorLoss(slot: number, lane: number): Tensor {
     const c = this.config;
     const real = this.real();
-    const fake = noGrad(() => this.g.forward(this.noise(slot)));
+    const fake = noGrad(() => this.g.forward(this.noise(slot, lane)));
     let loss = dLoss(c.loss, this.d.forward(real), this.d.forward(fake));
     if (c.loss === "wgan-gp") {
-      const alpha = rand([c.batch, 1], { seed: this.key(slot + 32), backend: c.backend });
+      const alpha = rand([c.batch, 1], { seed: this.key(slot + 32, lane), backend: c.backend });
       loss = loss.add(gradientPenalty(this.d, real, fake, alpha, c.gpWeight));
     } else if (c.loss === "r1") {
       loss = loss.add(r1Penalty(this.d, real, c.r1Gamma));
@@ -183,9 +188,9 @@ export class ToyGan {
     return loss;
   }
 
-  private dStep(opt: Stepper, slot: number): Tensor {
+  private dStep(opt: Stepper, slot: number, lane = 0): Tensor {
     opt.zeroGrad();
-    const loss = this.discriminatorLoss(slot);
+    const loss = this.discriminatorLoss(slot, lane);
     backward(loss);
     opt.step();
     if (this.config.loss === "wgan") {
@@ -214,7 +219,7 @@ export class ToyGan {
       const saved = c.unroll > 0 ? this.d.parameters().map((p) => detach(p)) : [];
       if (c.unroll > 0) {
         const look = makeOptimizer(this.d.parameters(), c.dOpt);
-        for (let k = 0; k < c.unroll; k++) this.dStep(look, 16 + k);
+        for (let k = 0; k < c.unroll; k++) this.dStep(look, k, 1);
         look.dispose();
       }
       this.gOpt.zeroGrad();

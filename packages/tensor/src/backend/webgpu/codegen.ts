@@ -68,6 +68,8 @@ export function collapseDims(
  * @param split     absent: `fn NAME(i: u32)`, i the flat index. A number: `fn NAME(r: u32, j: u32)`,
  *                  r the flat index over the first `split` dims and j over the rest (a reduction's
  *                  row and its element), so a row's loop never divides to find the row again.
+ * @param vec4      `fn NAME(i: u32) -> vec4<f32>`: elements 4i … 4i + 3, every storage bound as
+ *                  array<vec4<f32>>. Only for trees that `vec4Ready` accepts.
  */
 export function genExpr(
   expr: Expr,
@@ -76,6 +78,7 @@ export function genExpr(
   binding: number,
   wordBase: number,
   split?: number,
+  vec4 = false,
 ): ExprCode {
   const words: number[] = [];
   const word = (v: number) => {
@@ -109,6 +112,7 @@ export function genExpr(
     let ref: string;
     if (e.kind === "const") {
       ref = `bitcast<${wgslType(e.dtype)}>(${word(bitsOf(e.value, e.dtype))})`;
+      if (vec4) ref = `vec4<f32>(${ref})`;
     } else if (e.kind === "leaf") {
       let v = varOf.get(e.storage);
       if (!v) {
@@ -116,7 +120,7 @@ export function genExpr(
         varOf.set(e.storage, v);
         storages.push(e.storage);
       }
-      let index = `bitcast<i32>(${word(e.offset)})`;
+      let index = `bitcast<i32>(${word(vec4 ? e.offset / 4 : e.offset)})`;
       layouts.forEach((g, k) => {
         const st = g.strides.get(e)!;
         st.forEach((s, m) => {
@@ -129,9 +133,10 @@ export function genExpr(
       ref = `${fnName}_t${tmp++}`;
       body.push(`  let ${ref} = ${v}[u32(${index})];`);
     } else {
+      const wide = (t: string) => (vec4 ? `vec4<${t}>` : t);
       const subs: Record<string, string> = {
-        T: wgslType(e.ctype),
-        O: wgslType(e.dtype),
+        T: wide(wgslType(e.ctype)),
+        O: wide(wgslType(e.dtype)),
       };
       ["x", "y", "z"].forEach((n, k) => {
         if (k < e.args.length) subs[n] = visit(e.args[k]);
@@ -149,11 +154,11 @@ export function genExpr(
 
   storages.forEach((s, k) => {
     lines.push(
-      `@group(0) @binding(${binding + k}) var<storage, read> ${varOf.get(s)}: array<${wgslType(s.dtype)}>;`,
+      `@group(0) @binding(${binding + k}) var<storage, read> ${varOf.get(s)}: array<${vec4 ? "vec4<f32>" : wgslType(s.dtype)}>;`,
     );
   });
   const args = groups.map((g) => `${g.index}: u32`).join(", ");
-  lines.push(`fn ${fnName}(${args}) -> ${wgslType(expr.dtype)} {`);
+  lines.push(`fn ${fnName}(${args}) -> ${vec4 ? "vec4<f32>" : wgslType(expr.dtype)} {`);
   const small = shape.reduce((a, b) => a * b, 1) < 1 << 22;
   layouts.forEach((g, k) => {
     if (!needCoords[k]) return;
@@ -173,4 +178,39 @@ export function genExpr(
   });
   lines.push(...body, `  return ${result};`, "}");
   return { code: lines.join("\n"), storages, words };
+}
+
+/** Elementwise rules whose WGSL is valid unchanged when T is vec4<f32> and every operand a vec4. */
+const VEC4_OPS = new Set([
+  ...["add", "sub", "mul", "div", "neg", "abs", "exp", "log", "sqrt", "rsqrt", "sin", "cos"],
+  ...["sigmoid", "relu", "square", "copy", "maximum", "minimum"],
+]);
+
+/**
+ * Whether a tree can be read four elements at a time (genExpr's `vec4`): float32 throughout,
+ * rules from VEC4_OPS without scalar attributes, every leaf a contiguous run (one merged dim of
+ * stride 1) starting at a multiple of 4, and a size that is a multiple of 4.
+ */
+export function vec4Ready(expr: Expr, shape: Shape): boolean {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n % 4 !== 0 || n === 0) return false;
+  const leaves = leavesOf(expr);
+  const flat = collapseDims(
+    shape,
+    shape.map((_, d) => d),
+    leaves,
+  );
+  if (flat.sizes.length !== 1) return false;
+  const ok = (e: Expr): boolean => {
+    if (e.dtype !== "float32") return false;
+    if (e.kind === "const") return true;
+    if (e.kind === "leaf") return e.offset % 4 === 0 && flat.strides.get(e)![0] === 1;
+    return (
+      e.ctype === "float32" &&
+      VEC4_OPS.has(e.op) &&
+      Object.keys(e.scalars).length === 0 &&
+      e.args.every(ok)
+    );
+  };
+  return ok(expr);
 }

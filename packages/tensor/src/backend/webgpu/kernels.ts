@@ -4,6 +4,7 @@
 import argmaxWgsl from "../../../../../shaders/argmax.wgsl";
 import assignWgsl from "../../../../../shaders/assign.wgsl";
 import elementwiseWgsl from "../../../../../shaders/elementwise.wgsl";
+import elementwiseVec4Wgsl from "../../../../../shaders/elementwise_vec4.wgsl";
 import gatherWgsl from "../../../../../shaders/gather.wgsl";
 import matmulWgsl from "../../../../../shaders/matmul.wgsl";
 import matmulBatchWgsl from "../../../../../shaders/matmul_batch.wgsl";
@@ -13,6 +14,7 @@ import { wgslType } from "../../dtype.ts";
 import { sizeOf } from "../../shape.ts";
 import type { Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
+import { vec4Ready } from "./codegen.ts";
 import { convPlanners } from "./conv.ts";
 import { matmulPlan } from "./conv-forward.ts";
 import { checkRank, exprLabel, exprShader, grid, inBytes, type Planner, pad8 } from "./launch.ts";
@@ -31,8 +33,15 @@ const MATVEC_KN_COLS = 64;
  */
 export const matmulTuning = { viaConv: true, minWork: 128 ** 3 };
 
-/** Elements per thread of shaders/elementwise.wgsl (its PER). */
-export const elementwiseTuning = { perThread: 4 };
+/**
+ * Elements per thread of shaders/elementwise.wgsl and vec4s per thread of elementwise_vec4.wgsl
+ * (their PER): 4 elements either way. On lavapipe (bench-engine/tuning-ab.ts, [1024, 1024] x + y)
+ * the vec4 kernel took 4.5 ms at one vec4 per thread, 4.8 at 2 and 5.3 at 4, the scalar kernel
+ * 11 ms; the scalar kernel's 4 per workgroup thread amortises lavapipe's cost per workgroup, its
+ * differences to 1 or 8 stayed below the noise of the loaded machine. `vec4: false` forces the
+ * scalar kernel (tests run both).
+ */
+export const elementwiseTuning = { perThread: 4, vec4PerThread: 1, vec4: true };
 
 export const planners: { [K in keyof Routines]: Planner<K> } = {
   ...convPlanners,
@@ -40,6 +49,31 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
   elementwise: ({ expr, shape, out }, maxPerDim) => {
     const n = sizeOf(shape);
     if (n === 0) return [];
+    if (elementwiseTuning.vec4 && out.offset % 4 === 0 && vec4Ready(expr, shape)) {
+      const per = elementwiseTuning.vec4PerThread;
+      const kernel = `elementwise.vec4(${exprLabel(expr)})`;
+      const s = exprShader(
+        elementwiseVec4Wgsl,
+        [{ expr, shape, fn: "value", vec4: true }],
+        {},
+        kernel,
+      );
+      const g = grid(Math.ceil(n / 4 / per), maxPerDim);
+      return [
+        {
+          kernel,
+          source: s.source,
+          entry: "main",
+          constants: { PER: per },
+          params: { n4: n / 4, outOffset4: out.offset / 4, rowStride: g.rowStride, ex: s.ex },
+          storages: [out.storage, ...s.storages],
+          workgroups: g.workgroups,
+          bytes: inBytes(s.storages) + n * 4,
+          flops: n * Math.max(1, exprLabel(expr).split("·").length),
+        },
+      ];
+    }
+    const per = elementwiseTuning.perThread;
     const kernel = `elementwise(${exprLabel(expr)})`;
     const s = exprShader(
       elementwiseWgsl,
@@ -47,7 +81,6 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
       { outType: wgslType(expr.dtype) },
       kernel,
     );
-    const per = elementwiseTuning.perThread;
     const g = grid(Math.ceil(n / per), maxPerDim);
     return [
       {
