@@ -25,18 +25,18 @@ const lock = join(root, "package-lock.json");
 const stamp = join(root, "node_modules", ".sheep-installed");
 const digest = createHash("sha256").update(readFileSync(lock)).digest("hex");
 if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== digest) {
-  // `npm install`, not `npm ci`: the registry these machines reach serves only the Linux builds
-  // of platform packages (biome, rollup, turbo), so the lockfile cannot list the others and
-  // `npm ci` rejects it as out of sync. `npm install` still installs the lockfile's versions.
-  console.error("sheep: installing npm dependencies (npm install)…");
-  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], {
+  // `npm ci`: exactly the lockfile's versions, on any platform — the lock lists every platform's
+  // builds of the packages that ship per platform (biome, esbuild, rollup, turbo, fsevents).
+  console.error("sheep: installing npm dependencies (npm ci)…");
+  const r = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: "1" },
   });
   if (r.status !== 0) {
     console.error(
-      "sheep: `npm install` failed — check your network access to the npm registry and try again",
+      "sheep: `npm ci` failed — check your network access to the npm registry; if npm says " +
+        "package.json and package-lock.json are out of sync, run `npm install` once to update the lock",
     );
     process.exit(1);
   }

@@ -3,9 +3,14 @@
 // Consecutive elementwise ops build one expression tree (packages/tensor/src/expr.ts); the
 // codegen turns it into `fn value(i: u32) -> T` (the `expr` slot), reading its inputs through
 // strides, so broadcasts, transposes and slices cost no copies.
-// Thread mapping: one thread per output element. Workgroups of 64 threads form a 2-D grid (a
-// dimension holds at most 65535 workgroups); thread i = gid.x + gid.y · rowStride writes
-// out[outOffset + i] = value(i), and threads past n do nothing.
+// Thread mapping: a workgroup of 64 threads writes a block of 64 · PER consecutive elements, thread
+// t the elements t, t + 64, t + 128, … of its block, so at every step neighbouring threads write
+// neighbouring addresses (coalesced). Several elements per thread because a CPU adapter pays a
+// fixed cost per workgroup (lavapipe: a function call and its set-up per 64 threads) that one
+// element per thread does not cover. Workgroups form a 2-D grid (a dimension holds at most 65535);
+// rowStride is the number of threads in one row of the grid; threads past n do nothing.
+
+override PER: u32 = 4;
 
 struct Params {
   n: u32,
@@ -20,8 +25,13 @@ struct Params {
 {{expr}}
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.rowStride;
-  if (i >= params.n) { return; }
-  out[params.outOffset + i] = value(i);
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) t: u32) {
+  let q = gid.x + gid.y * params.rowStride;
+  let first = (q - t) * PER + t;
+  for (var k = 0u; k < PER; k++) {
+    let i = first + k * 64u;
+    if (i < params.n) {
+      out[params.outOffset + i] = value(i);
+    }
+  }
 }

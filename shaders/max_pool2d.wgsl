@@ -1,7 +1,10 @@
 // max_pool2d.wgsl — max pooling of NCHW planes, or the index of each window's max.
 //
-// One thread per output element (ox, oy, plane p) of this launch, a 3-D grid of 8×8 workgroups
-// (no index arithmetic: integer divisions would cost more than the pooling on CPU adapters).
+// One thread per output element (ox, oy, plane p) of this launch, a 3-D grid of WX×WY×WZ
+// workgroups (no index arithmetic: integer divisions would cost more than the pooling on CPU
+// adapters). Planes of at least 8×8 outputs take 8×8×1; smaller ones put several planes in one
+// workgroup (4×4 outputs: 4×4×4, 2×2: 2×2×16), so that deep layers' tiny planes do not leave most
+// threads of every workgroup idle.
 // It walks its window in row-major order — input positions
 // y = oy·SH - PH + ky·DH, x = ox·SW - PW + kx·DW — skipping positions in the padding (padding
 // acts as -inf and never wins), and keeps the first largest value: a later equal value does
@@ -22,12 +25,16 @@ override PH: u32;
 override PW: u32;
 override DH: u32;
 override DW: u32;
+override WX: u32 = 8;
+override WY: u32 = 8;
+override WZ: u32 = 1;
 
 struct Params {
   h: u32,
   w: u32,
   oh: u32,
   ow: u32,
+  planes: u32,
   xOffset: u32,
   outOffset: u32,
 }
@@ -41,12 +48,12 @@ fn isNan(v: f32) -> bool {
   return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WX, WY, WZ)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let ox = gid.x;
   let oy = gid.y;
   let p = gid.z;
-  if (ox >= params.ow || oy >= params.oh) { return; }
+  if (ox >= params.ow || oy >= params.oh || p >= params.planes) { return; }
   let i = (p * params.oh + oy) * params.ow + ox;
   let plane = params.xOffset + p * params.h * params.w;
   let y0 = i32(oy * SH) - i32(PH);

@@ -28,3 +28,14 @@ fn pow_(x: f32, y: f32) -> f32 {
   if (floor(y) != y) { return nan_(); }
   return select(m, -m, fract(y * 0.5) != 0.0);
 }
+
+// udiv22(i, n) = ⌊i / n⌋ for i < 2^22, through a float division. CPU adapters have no vector
+// integer division, so a u32 `/` runs one scalar division per SIMD lane (lavapipe: 8), and the
+// codegen divides once per merged dim of a strided read, per element. i and n are exact in f32;
+// WGSL's f32 division is within 2.5 ULP, which below 2^22 keeps the truncated quotient within
+// one of the truth, and the correction makes it exact.
+fn udiv22(i: u32, n: u32) -> u32 {
+  let q = i32(f32(i) / f32(n));
+  let r = i32(i) - q * i32(n);
+  return u32(select(select(q, q + 1, r >= i32(n)), q - 1, r < 0));
+}

@@ -12,6 +12,7 @@ import { externalDeps, wgslEsbuild } from "../../scripts/wgsl.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const FACE_FILE = "face-recognition.safetensors";
+const SHIPPED_FILES = ["googlenet.safetensors", "squeezenet.safetensors"];
 
 /** Bundle the app, copy static files and make sure the face weights are in dist/models. */
 export async function buildDemo({ outDir = join(here, "dist"), minify = true } = {}) {
@@ -34,6 +35,13 @@ export async function buildDemo({ outDir = join(here, "dist"), minify = true } =
   });
   cpSync(join(here, "static"), outDir, { recursive: true });
   await faceWeights(join(outDir, "models", FACE_FILE));
+  // GoogLeNet and SqueezeNet are committed in the models package: served as they are.
+  for (const file of SHIPPED_FILES) {
+    cpSync(
+      join(here, "..", "..", "packages", "models", "weights", file),
+      join(outDir, "models", file),
+    );
+  }
   return outDir;
 }
 

@@ -5,11 +5,21 @@ import { release } from "@sheep/tensor";
 import { type Command, parse, UsageError } from "./args.ts";
 import { classify } from "./commands/classify.ts";
 import { dreamCommand } from "./commands/dream.ts";
+import { ganCommand } from "./commands/gan.ts";
 import { info } from "./commands/info.ts";
+import { styleCommand } from "./commands/style.ts";
 import { vizCommand } from "./commands/viz.ts";
 import { weights } from "./commands/weights.ts";
 
-const commands: Command[] = [info, weights, classify, dreamCommand, vizCommand];
+const commands: Command[] = [
+  info,
+  weights,
+  classify,
+  dreamCommand,
+  vizCommand,
+  styleCommand,
+  ganCommand,
+];
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 
 const bin = join(import.meta.dirname, "..", "bin", "sheep.mjs");
 const dir = mkdtempSync(join(tmpdir(), "sheep-dream-"));
-// an empty cache: no VGG16 is pulled there, and the face network is converted into it
+// an empty cache: no VGG16 is pulled there (GoogLeNet ships in the repo)
 const env = { ...process.env, SHEEP_DEBUG: "", SHEEP_CACHE_DIR: join(dir, "cache") };
 
 async function sheep(...args: string[]) {
@@ -152,13 +152,13 @@ describe("sheep dream", () => {
     expect(read(join(frames, "frame-0003.png")).width).toBe(40);
   });
 
-  test("without a VGG file it says so and dreams with the face network", async () => {
+  test("without --model or --weights it dreams with the shipped GoogLeNet", async () => {
     const square = join(dir, "square.png");
     writeFileSync(square, encodeImage(photo(40, 40), "png"));
-    const out = join(dir, "face.png");
+    const out = join(dir, "googlenet.png");
     const r = await sheep("dream", square, "--out", out, "--octaves", "1", "--steps", "1");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/no VGG16 weights .* using the face network/);
+    expect(r.stderr).toMatch(/dream \(googlenet\)/);
     expect(differs(read(out), read(square))).toBe(true);
   });
 
@@ -170,7 +170,7 @@ describe("sheep dream", () => {
       [
         [input, "--out", join(dir, "x.png"), "--model", "alexnet"],
         2,
-        /--model must be face, vgg16 or vgg19/,
+        /--model must be googlenet, squeezenet, face, vgg16, vgg19, got "alexnet"/,
       ],
       [[input, "--out", join(dir, "x.txt")], 2, /--out must end in/],
       [[input], 2, /needs --out/],

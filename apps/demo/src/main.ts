@@ -9,6 +9,8 @@ import { modelsPage } from "./models/panel.ts";
 import { Models } from "./models/registry.ts";
 import { dreamPage } from "./pages/dream.ts";
 import { featurevizPage } from "./pages/featureviz.ts";
+import { ganPage } from "./pages/gan-toy.ts";
+import { stylePage } from "./pages/style.ts";
 import { describe, installErrorBanner, showError } from "./ui/banner.ts";
 import { fmtBytes, h, replace } from "./ui/dom.ts";
 import { noWebGPUPage } from "./ui/nowebgpu.ts";
@@ -119,7 +121,9 @@ async function start(): Promise<void> {
   const pages: Page[] = [
     { id: "dream", title: "DeepDream", el: dream.el },
     { id: "features", title: "Feature visualisation", el: viz.el },
+    { id: "style", title: "Style transfer", el: stylePage(models).el },
     { id: "models", title: "Models", el: modelsPage(models) },
+    { id: "gan", title: "GAN lab", el: ganPage() },
     {
       id: "engine",
       title: "Engine",

@@ -8,7 +8,8 @@ import { type App, canvasStats, openApp, screenshot, waitJob } from "./helpers.t
 let app: App;
 
 beforeAll(async () => {
-  app = await openApp("?vsize=32&vsteps=2&channels=0-3#features");
+  // The face network, not the default GoogLeNet, to keep SwiftShader's time as it was.
+  app = await openApp("?vsize=32&vsteps=2&channels=0-3&model=face#features");
   await app.page.waitForFunction(
     "document.getElementById('face-status')?.textContent.includes('ready')",
     {

@@ -16,6 +16,8 @@ npm run bench -- report                 Markdown tables + SVG chart from bench/r
   --adapter NAME        node: auto|gpu|lavapipe|swiftshader (default auto);
                         chrome: swiftshader|gpu (default swiftshader)
   --time-box SECONDS    CPU adapters: time for the 224² conv rows (default 900)
+  --runs N              timed runs per kernel case and engine (default: by mode and case time);
+                        more runs steady the medians on a loaded machine
   --out FILE            where the JSON goes (default bench/results/<date>_<runner>_<device>_<mode>.json)
   --help`;
 
@@ -27,6 +29,7 @@ export interface CliOptions {
   runner: "node" | "chrome";
   adapter: string | null;
   timeBoxS: number;
+  runs?: number;
   out: string | null;
   corrupt?: string;
   flags: string[];
@@ -76,7 +79,12 @@ export function parseArgs(argv: string[]): CliOptions {
       o.runner = r;
     } else if (a === "--adapter") o.adapter = value();
     else if (a === "--time-box") o.timeBoxS = Number(value());
-    else if (a === "--out") o.out = value();
+    else if (a === "--runs") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`--runs: "${argv[i]}" is not a whole number of runs (1 or more)`);
+      o.runs = n;
+    } else if (a === "--out") o.out = value();
     else if (a === "--corrupt") o.corrupt = value();
     else throw new Error(`unknown option ${a}\n\n${USAGE}`);
   }

@@ -52,6 +52,7 @@ export async function runChrome(o: CliOptions, log: (line: string) => void): Pro
       only: o.only,
       peers: o.peers,
       timeBoxS: o.timeBoxS,
+      runs: o.runs,
       corrupt: o.corrupt,
       flags: o.flags,
       commit: commit(),

@@ -79,6 +79,7 @@ export async function main(
         peers: o.peers,
         adapter,
         timeBoxS: o.timeBoxS,
+        runs: o.runs,
         corrupt: o.corrupt,
         flags: o.flags,
       });

@@ -38,6 +38,11 @@ export interface ModelsApi {
 
 export interface AlgorithmsApi {
   vggDreamModel(vgg: VggLike): unknown;
+  // style transfer (style.ts): loosely typed like the rest
+  evaluate(setup: unknown, weights: unknown, targets: unknown, x: Tensor, tiles: unknown): unknown;
+  styleGrams(setup: unknown, taps: readonly string[], image: Tensor, tiles: unknown): unknown;
+  contentTargets(setup: unknown, tap: string, image: Tensor, tiles: unknown): unknown;
+  tileLayout(h: number, w: number, tile: number, overlap: number, align?: number): unknown;
   dream(
     model: unknown,
     image: Tensor,

@@ -9,6 +9,8 @@ import type { Plan } from "../suite/plan.ts";
 import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dreamPipelines } from "./dream.ts";
 import { facePipelines } from "./face.ts";
+import { ganPipelines } from "./gan.ts";
+import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
 
@@ -60,6 +62,8 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...trainPipelines,
   ...facePipelines,
   ...dreamPipelines,
+  ...ganPipelines,
+  ...stylePipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

@@ -13,7 +13,7 @@ import { pipelineSide } from "./registry.ts";
 
 /** VGG16's features: channels per conv, "M" for a 2×2 max-pool (torchvision's cfg "D"); the
  * TF.js copy takes the real channel counts from the weights. */
-const VGG16_CFG = [
+export const VGG16_CFG = [
   64,
   64,
   "M",
@@ -43,7 +43,7 @@ const config = () => models.vggConfig!("vgg16", tinyWidths ? { divisor: 8 } : {}
 export const widths = () => (tinyWidths ? "channels ÷ 8, " : "");
 
 /** Random weights, made once per run: 138 M normal samples take seconds. */
-function weights(): Map<string, HostWeights> {
+export function vgg16Weights(): Map<string, HostWeights> {
   if (cached?.tiny !== tinyWidths)
     cached = { tiny: tinyWidths, weights: models.randomVggWeights!(config(), 1) };
   return cached.weights;
@@ -53,7 +53,7 @@ const NEEDS = ["vggConfig", "randomVggWeights", "vggSafetensors", "loadVgg"] as 
 
 export async function loadVgg16(ctx: PipelineContext, classifier: boolean) {
   tinyWidths = ctx.mode === "tiny";
-  const bytes = models.vggSafetensors!(config(), "torchvision", weights(), { classifier });
+  const bytes = models.vggSafetensors!(config(), "torchvision", vgg16Weights(), { classifier });
   return models.loadVgg!(bytes);
 }
 
@@ -77,8 +77,8 @@ function tfVgg16(
       i += 1;
       continue;
     }
-    const w = weights().get(`features.${i}.weight`)!;
-    const b = weights().get(`features.${i}.bias`)!;
+    const w = vgg16Weights().get(`features.${i}.weight`)!;
+    const b = vgg16Weights().get(`features.${i}.bias`)!;
     const hwio = OIHW_TO_HWIO.map((p) => w.shape[p]);
     layers.push({
       w: tf.tensor(permuteHost(w.data, w.shape, OIHW_TO_HWIO), hwio, "float32"),

@@ -33,6 +33,8 @@ export interface SuiteOptions {
   adapter?: "auto" | "gpu" | "lavapipe" | "swiftshader";
   /** Seconds for the 224² conv rows on a CPU adapter before the rest are skipped. */
   timeBoxS: number;
+  /** Timed runs per kernel case and engine, replacing the mode's range (--runs). */
+  runs?: number;
   corrupt?: string;
   flags: string[];
 }
@@ -108,7 +110,7 @@ export async function runSuite(host: Host, o: SuiteOptions): Promise<BenchResult
   const device = (engine.backend("webgpu") as unknown as { device: GPUDevice }).device;
   const timestamps = info.features.includes("timestamp-query");
   const cpu = info.isFallbackAdapter || ["lavapipe", "swiftshader"].includes(info.adapter);
-  const p = plan(o.mode, cpu);
+  const p = o.runs ? { ...plan(o.mode, cpu), minRuns: o.runs, maxRuns: o.runs } : plan(o.mode, cpu);
   const notes: string[] = [];
   const log = host.log;
   const deviceInfo: DeviceInfo = {

@@ -2,6 +2,59 @@
 // feature visualisation — over any network that implements DreamModel. Browser-safe: reading
 // weight files is in ./node.ts.
 
+export {
+  ATTACK_METHODS,
+  type AttackMethod,
+  type AttackOptions,
+  attack,
+  checkAttackOptions,
+  flatLogits,
+  type Norm,
+  predict,
+  project,
+} from "./adversarial/attack.ts";
+export { classIndex } from "./adversarial/classes.ts";
+export { classLoss, type Labels, labelTensor } from "./adversarial/loss.ts";
+export {
+  epsilonSweep,
+  type LabelledImages,
+  type SweepOptions,
+  type SweepPoint,
+} from "./adversarial/sweep.ts";
+export { type GradCam, type GradCamOptions, gradCam } from "./attribution/gradcam.ts";
+export {
+  type Attribution,
+  type GradientOptions,
+  type IntegratedGradients,
+  type IntegratedGradientsOptions,
+  integratedGradients,
+  type SmoothGradOptions,
+  saliency,
+  smoothGrad,
+} from "./attribution/gradients.ts";
+export { inferno, type OverlayOptions, overlayHeatmap } from "./attribution/heatmap.ts";
+export {
+  type OcclusionMap,
+  type OcclusionOptions,
+  occlusion,
+  windowStarts,
+} from "./attribution/occlusion.ts";
+export { classScore } from "./attribution/score.ts";
+export {
+  type LoadedClassifier,
+  loadSmallClassifier,
+  SMALL_CLASSIFIERS,
+  type SmallClassifierName,
+} from "./classifiers/load.ts";
+export {
+  DIGIT_CLASSES,
+  FASHION_CLASSES,
+  fashionCnn,
+  lenet,
+  type SmallClassifier,
+  smallClassifierModel,
+  TappedNet,
+} from "./classifiers/small.ts";
 export { type Canvas, canvas, drawText } from "./common/canvas.ts";
 export { textWidth } from "./common/font.ts";
 export {
@@ -67,8 +120,65 @@ export {
   visualize,
   vizSettings,
 } from "./featureviz/visualize.ts";
+export {
+  drawnData,
+  TOY_DATA,
+  type ToyData,
+  type ToyDataName,
+  type ToyDataOptions,
+  toyData,
+} from "./gan/toy/data.ts";
+export {
+  dLoss,
+  GAN_LOSSES,
+  type GanLoss,
+  gLoss,
+  gradientPenalty,
+  r1Penalty,
+  softplus,
+} from "./gan/toy/losses.ts";
+export { type Coverage, coverage, type ToyRecord } from "./gan/toy/metrics.ts";
+export { ACTIVATIONS, type Activation, Mlp, type MlpShape } from "./gan/toy/mlp.ts";
+export {
+  OPTIMIZERS,
+  type OptimizerKind,
+  type OptimizerSpec,
+  TOY_DEFAULTS,
+  ToyGan,
+  type ToyGanConfig,
+  type TrainOptions,
+  trainToy,
+} from "./gan/toy/train.ts";
+export {
+  discriminatorArrows,
+  discriminatorMap,
+  type FrameImage,
+  type FrameInput,
+  generatorGrid,
+  planeGrid,
+  renderFrame,
+} from "./gan/toy/view.ts";
+export {
+  altInvariant,
+  egRate,
+  gdRadius,
+  XY_METHODS,
+  type XyArrow,
+  type XyMethod,
+  type XyOptions,
+  type XyPoint,
+  type XyResult,
+  xyField,
+  xyGame,
+} from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
+export {
+  caffeDreamModel,
+  GOOGLENET_DREAM_LAYERS,
+  googLeNetDreamModel,
+} from "./models/googlenet.ts";
+export { squeezeNetDreamModel } from "./models/squeezenet.ts";
 export { VGG_DREAM_LAYERS, vggDreamModel } from "./models/vgg.ts";
 export {
   actualPositions,
@@ -81,3 +191,43 @@ export {
   prepareObjective,
 } from "./objective.ts";
 export { type ObjectiveSpec, objectiveFromSpec, tapsOfSpec } from "./spec.ts";
+export { lossChartSvg } from "./style/chart.ts";
+export {
+  colourStats,
+  luminanceImage,
+  luminanceInputs,
+  matchColours,
+  RGB_TO_YIQ,
+  rgbToYiq,
+  symmetricEigen,
+  withChromaOf,
+  yiqToRgb,
+} from "./style/colour.ts";
+export {
+  contentTargets,
+  type Evaluation,
+  evaluate,
+  type LossSetup,
+  type LossTargets,
+  type LossWeights,
+  styleGrams,
+} from "./style/evaluate.ts";
+export { STYLE_LAYERS, type StyleLayers, styleLayersOf } from "./style/layers.ts";
+export {
+  contentPart,
+  GRAM_NORMALIZATIONS,
+  type GramNormalization,
+  gramFactor,
+  gramPart,
+  styleLayerLoss,
+  totalVariation,
+} from "./style/losses.ts";
+export { fourierParam, type Parameterization, pixelParam, type StyleParam } from "./style/param.ts";
+export {
+  blendWeights,
+  type StyleOptions,
+  type StyleProgress,
+  type StyleResult,
+  type StyleStep,
+  stylize,
+} from "./style/stylize.ts";

@@ -1,21 +1,44 @@
 // @sheep/algorithms for Node: everything in index.ts, plus loading a network from weight files
-// as a DreamModel — VGG16/VGG19 from safetensors in any dialect, or the face network converted
-// from the @vladmandic/face-api package. The CLI's model flags are this function's options.
+// as a DreamModel — GoogLeNet and SqueezeNet shipped in the repo (GoogLeNet is the default),
+// VGG16/VGG19 from safetensors in any dialect, or the face network converted from the
+// @vladmandic/face-api package. The CLI's model flags are this function's options.
 
 import { existsSync } from "node:fs";
 import { imageToNCHW, nchwToImage, readImageFile, writeImageFile } from "@sheep/io";
-import { loadFaceNetFile, loadVggFile, type VggArch, weightsPath } from "@sheep/models/node";
+import {
+  loadFaceNetFile,
+  loadGoogLeNetFile,
+  loadSqueezeNetFile,
+  loadVggFile,
+  shippedWeightsPath,
+  type VggArch,
+  weightsPath,
+} from "@sheep/models/node";
 import { type Tensor, tensor } from "@sheep/tensor";
 import type { DreamModel } from "./model.ts";
 import { faceDreamModel } from "./models/face.ts";
+import { googLeNetDreamModel } from "./models/googlenet.ts";
+import { squeezeNetDreamModel } from "./models/squeezenet.ts";
 import { vggDreamModel } from "./models/vgg.ts";
 
 export * from "./index.ts";
 
-export type ModelName = "face" | VggArch;
+export type ModelName = "googlenet" | "squeezenet" | "face" | VggArch;
+
+/** Every network loadDreamModel knows, the default first. */
+export const MODEL_NAMES: readonly ModelName[] = [
+  "googlenet",
+  "squeezenet",
+  "face",
+  "vgg16",
+  "vgg19",
+];
 
 export interface LoadModelOptions {
-  /** Which network. Default: VGG16 when its weights are pulled (or given), else the face net. */
+  /**
+   * Which network. Default: GoogLeNet (shipped with the project); VGG16 when only `weights` is
+   * given (a VGG file, as before GoogLeNet shipped).
+   */
   model?: ModelName;
   /** A weights file (safetensors); default: the registry's cached file for the model. */
   weights?: string;
@@ -33,24 +56,21 @@ export interface LoadedModel {
 
 /** Load a DreamModel from weight files, choosing the network as the options say. */
 export async function loadDreamModel(o: LoadModelOptions = {}): Promise<LoadedModel> {
-  const known: ModelName[] = ["face", "vgg16", "vgg19"];
-  if (o.model !== undefined && !known.includes(o.model)) {
-    throw new Error(`unknown model "${o.model}" (face, vgg16 or vgg19)`);
+  if (o.model !== undefined && !MODEL_NAMES.includes(o.model)) {
+    throw new Error(`unknown model "${o.model}" (${MODEL_NAMES.join(", ")})`);
   }
   if (o.weights !== undefined && !existsSync(o.weights)) {
     throw new Error(`no weights file at ${o.weights}`);
   }
-  let name = o.model;
-  let note: string | undefined;
-  if (!name) {
-    if (o.weights) name = "vgg16";
-    else if (existsSync(weightsPath("vgg16"))) name = "vgg16";
-    else {
-      name = "face";
-      note =
-        "no VGG16 weights (`sheep weights pull vgg16`, or --weights FILE): using the face " +
-        "network instead";
-    }
+  const name: ModelName = o.model ?? (o.weights ? "vgg16" : "googlenet");
+  const note: string | undefined = undefined;
+  if (name === "googlenet" || name === "squeezenet") {
+    const m =
+      name === "googlenet"
+        ? await loadGoogLeNetFile(o.weights)
+        : await loadSqueezeNetFile(o.weights);
+    const model = name === "googlenet" ? googLeNetDreamModel(m) : squeezeNetDreamModel(m);
+    return { model, path: o.weights ?? shippedWeightsPath(m.info.file), note };
   }
   if (name === "face") {
     const net = await loadFaceNetFile(o.weights);
@@ -77,3 +97,5 @@ export async function readImageTensor(path: string): Promise<Tensor> {
 export async function writeImageTensor(path: string, image: Tensor): Promise<void> {
   await writeImageFile(path, nchwToImage(await image.data(), image.shape));
 }
+export { type DigitSplit, loadMnistDigits, MNIST_TRAIN_SHARE } from "./classifiers/mnist.ts";
+export { loadSmallClassifierFile, shippedWeightsPath } from "./classifiers/node.ts";

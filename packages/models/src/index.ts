@@ -1,6 +1,24 @@
 // @sheep/models: safetensors in and out, model definitions, weights registry and downloads.
 // Browser-safe: Node-only parts (files, the cache, the downloader) are in ./node.ts.
 
+export { CaffeError, type Caffemodel, readCaffemodel } from "./caffe/caffemodel.ts";
+export {
+  type CaffeConversion,
+  type CaffeToSafetensorsOptions,
+  caffeConversion,
+  caffemodelToSafetensors,
+} from "./caffe/caffemodel-convert.ts";
+export {
+  type CaffemodelSummary,
+  formatCaffemodelSummary,
+  summarizeCaffemodel,
+} from "./caffe/caffemodel-inspect.ts";
+export {
+  type CaffemodelToWrite,
+  type WriteCaffemodelOptions,
+  writeCaffemodel,
+} from "./caffe/caffemodel-write.ts";
+export * from "./caffe/net-index.ts";
 export {
   type ClassifyOptions,
   classify,

@@ -1,5 +1,11 @@
 // @sheep/models for Node: everything in index.ts plus files, the cache and the downloader.
 
+export {
+  type ConvertResult,
+  convertCaffemodelFile,
+  readCaffemodelFile,
+} from "./caffe/caffemodel-node.ts";
+export { loadGoogLeNetFile, loadSqueezeNetFile, shippedWeightsPath } from "./caffe/node.ts";
 export * from "./download/node.ts";
 export { loadFaceNetFile } from "./face/node.ts";
 export {

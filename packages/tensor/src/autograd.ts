@@ -2,15 +2,14 @@
 // each op's VJP for the inputs that lead somewhere that needs a gradient. Broadcasting is summed
 // away here, once, so no VJP has to think about it.
 
+import { onesLike, zerosLike } from "./create.ts";
 import { DEBUG_GRAPH, debugLog } from "./debug.ts";
 import { engine } from "./engine.ts";
 import { fmtShape, ShapeError } from "./errors.ts";
-import { onesLike } from "./fn/create.ts";
-import { add } from "./fn/elementwise.ts";
-import { reshape } from "./fn/shape.ts";
-import { apply } from "./ops/apply.ts";
+import "./ops/apply.ts"; // loads the op table that the wrappers below and every VJP call
+import { add, detach, reshape, sum } from "./ops/call.ts";
 import { sameShape } from "./shape.ts";
-import { Tensor } from "./tensor.ts";
+import type { Tensor } from "./tensor.ts";
 
 /** Sum a broadcast gradient back down to the shape of the input it belongs to. */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
@@ -19,7 +18,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   const dims = g.shape
     .map((_, i) => i)
     .filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
-  const summed = apply("sum", [g], { dims, keepdim: true });
+  const summed = sum(g, dims, true);
   return reshape(summed, shape);
 }
 
@@ -143,11 +142,7 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** The same values, cut from the graph: no gradient flows through the result. */
-export function detach(x: Tensor): Tensor {
-  engine.checkAlive(x);
-  return new Tensor(x.shape, x.dtype, x.backend, x.expr, x.op);
-}
+export { detach };
 
 type Fn = (...args: Tensor[]) => Tensor;
 
@@ -162,11 +157,13 @@ export function valueAndGrad(f: Fn, argnums?: readonly number[]) {
     return engine.tidy(() => {
       const xs = args.map((a, i) => (which.includes(i) ? detach(a).requiresGrad_() : a));
       const value = f(...xs);
-      const found = gradients(value, undefined, new Set(which.map((i) => xs[i])));
+      // A value that depends on none of the arguments has zero gradients (JAX's answer too).
+      const found = value.requiresGrad
+        ? gradients(value, undefined, new Set(which.map((i) => xs[i])))
+        : new Map<Tensor, Tensor>();
       const grads = which.map((i) => {
-        const g =
-          found.get(xs[i]) ??
-          apply("mul", [onesLike(xs[i]), onesLike(xs[i], { dtype: "float32" })], {});
+        // An argument f does not use has a zero gradient (it was ones before issue 11).
+        const g = found.get(xs[i]) ?? zerosLike(xs[i], { dtype: "float32" });
         engine.region(g);
         return g;
       });
@@ -179,4 +176,20 @@ export function valueAndGrad(f: Fn, argnums?: readonly number[]) {
 
 export function grad(f: Fn, argnums?: readonly number[]) {
   return (...args: Tensor[]) => valueAndGrad(f, argnums)(...args).grads;
+}
+
+/**
+ * Gradients of a one-element root with respect to any tensors of its graph — inputs or
+ * intermediate activations (Grad-CAM needs d logit / d feature map). Zeros where a tensor does
+ * not reach the root. The graph is left for the caller's tidy() to free.
+ */
+export function gradientsAt(root: Tensor, at: readonly Tensor[]): Tensor[] {
+  return engine.tidy(() => {
+    const found = gradients(root, undefined, new Set(at));
+    return at.map((t) => {
+      const g = found.get(t) ?? zerosLike(t, { dtype: "float32" });
+      engine.region(g);
+      return g;
+    });
+  });
 }

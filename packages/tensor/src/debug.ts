@@ -20,6 +20,12 @@ export function debugLevelFromEnv(): number {
   return Number.isFinite(n) ? n : 0;
 }
 
+/**
+ * The level in force. It lives here, not on the engine, so that the backends (which sit below
+ * the engine) can read it; `engine.debug` reads and sets this same value.
+ */
+export const debugState = { level: debugLevelFromEnv() };
+
 export function debugLog(...parts: unknown[]): void {
   console.error("[sheep]", ...parts);
 }

@@ -2,7 +2,7 @@
 // lazy tensors into memory. Ops go through ops/apply.ts; this file owns lifetimes.
 
 import type { Backend, Region, Storage } from "./backend/backend.ts";
-import { debugLevelFromEnv } from "./debug.ts";
+import { debugState } from "./debug.ts";
 import { DeviceError, DisposedError } from "./errors.ts";
 import { contiguousLeaf, type Expr, isContiguousLeaf, storagesOf } from "./expr.ts";
 import { sizeOf } from "./shape.ts";
@@ -29,8 +29,13 @@ class Engine {
   private readonly scopes: Set<Tensor>[] = [];
   /** Set by noGrad(): ops record no autograd nodes. */
   gradEnabled = true;
-  /** SHEEP_DEBUG level (debug.ts). */
-  debug = debugLevelFromEnv();
+  /** SHEEP_DEBUG level (debug.ts keeps it, so the backends can read it too). */
+  get debug(): number {
+    return debugState.level;
+  }
+  set debug(level: number) {
+    debugState.level = level;
+  }
   liveTensors = 0;
 
   // ---- backends ---------------------------------------------------------------------------

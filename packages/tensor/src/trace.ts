@@ -14,4 +14,7 @@ export interface DispatchRecord {
   timing: "timestamp" | "wall" | "none";
   /** The WGSL of the pipeline that ran (shared string; the panel expands it). */
   wgsl: string;
+  /** The shader's entry point and the uniform `Params` it was given, by field name. */
+  entry?: string;
+  params?: Readonly<Record<string, number | readonly number[]>>;
 }

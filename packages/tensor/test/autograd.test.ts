@@ -14,6 +14,7 @@ import {
   noGrad,
   randn,
   sum,
+  type Tensor,
   tensor,
   tidy,
   valueAndGrad,
@@ -104,6 +105,19 @@ describe.each(["webgpu", "cpu"] as const)("%s", (backend) => {
     const [only] = grad(f, [1])(x, v);
     expect(closeness(await only.data(), [1, Math.E]).ok).toBe(true);
     expect(w.grad).toBeNull();
+  });
+
+  test("valueAndGrad gives zeros for an argument the function does not use", async () => {
+    const f = (x: Tensor, _unused: Tensor) => sum(mul(x, x));
+    const x = tensor([1, -2, 3], { backend });
+    const u = tensor([[5, 6]], { backend });
+    const { value, grads } = valueAndGrad(f)(x, u);
+    expect(await value.item()).toBeCloseTo(14, 5);
+    expect(Array.from(await grads[0].data())).toEqual([2, -4, 6]);
+    expect(grads[1].shape).toEqual([1, 2]);
+    expect(Array.from(await grads[1].data())).toEqual([0, 0]);
+    const [only] = grad(f, [1])(x, u);
+    expect(Array.from(await only.data())).toEqual([0, 0]);
   });
 
   test("backward of a non-scalar needs an explicit gradient", () => {

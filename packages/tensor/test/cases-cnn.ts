@@ -128,6 +128,20 @@ const RESIZE: [number[], Resize, string][] = [
   [[1, 2, 4, 5], { size: [7, 9], mode: "nearest", alignCorners: false }, "nearest up"],
   [[2, 1, 9, 8], { size: [4, 3], mode: "nearest", alignCorners: false }, "nearest down"],
   [[1, 2, 6, 6], { size: [6, 6], mode: "bilinear", alignCorners: false }, "same size"],
+  [[1, 2, 4, 5], { size: [7, 9], mode: "bicubic", alignCorners: false }, "bicubic up"],
+  [[2, 1, 9, 8], { size: [4, 3], mode: "bicubic", alignCorners: false }, "bicubic down"],
+  [
+    [1, 2, 4, 5],
+    { size: [7, 9], mode: "bicubic", alignCorners: true },
+    "bicubic up, align corners",
+  ],
+  [[1, 1, 2, 3], { size: [5, 1], mode: "bicubic", alignCorners: true }, "bicubic from 2 rows"],
+  [[1, 2, 4, 5], { size: [7, 9], mode: "nearest-exact", alignCorners: false }, "nearest-exact up"],
+  [
+    [2, 1, 9, 8],
+    { size: [4, 3], mode: "nearest-exact", alignCorners: false },
+    "nearest-exact down",
+  ],
 ];
 
 const maxGradCall = (a: MaxPoolAttrs, x: number[]) => (xt: Tensor, g: Tensor) =>

@@ -5,6 +5,7 @@
 // `[Buffer "mul (float32[8192])"] used in submit while destroyed`.
 
 import { afterAll, beforeAll, expect, test } from "vitest";
+import type { WebGPUBackend } from "../src/backend/webgpu/webgpu.ts";
 import { engine, init, mul, release, type Tensor, tensor } from "../src/index.ts";
 
 const LIMIT = 64 * 1024;
@@ -21,7 +22,7 @@ test("buffers freed mid-batch over the pool's cap are destroyed only after their
     Float32Array.from({ length: N }, (_, i) => i % 7),
     { shape: [N] },
   );
-  const submitsBefore = engine.backend("webgpu").submits;
+  const submitsBefore = (engine.backend("webgpu") as WebGPUBackend).submits;
   // Each product is realised (its own dispatch) and then freed while the batch is still open.
   let acc: Tensor = x;
   const chain: Tensor[] = [];
@@ -33,7 +34,7 @@ test("buffers freed mid-batch over the pool's cap are destroyed only after their
   const last = chain.pop()!;
   for (const t of chain) t.dispose();
   // Nothing has been submitted yet: the disposed buffers were only recorded.
-  expect(engine.backend("webgpu").submits).toBe(submitsBefore);
+  expect((engine.backend("webgpu") as WebGPUBackend).submits).toBe(submitsBefore);
   const out = await last.data();
   for (let i = 0; i < N; i += 997) expect(out[i]).toBe((i % 7) * 16);
   // A second round reuses or retires buffers again; the device must still be healthy.

@@ -20,7 +20,8 @@ test("an elementwise chain is one fused dispatch, timed by timestamp queries", a
   expect(records).toHaveLength(1);
   const [r] = records;
   expect(r.kernel).toBe("elementwise(exp·mul·add)");
-  expect(r.workgroups).toEqual([16, 1, 1]);
+  // 1000 elements, 4 per thread (elementwise.wgsl: PER), 64 threads per workgroup.
+  expect(r.workgroups).toEqual([4, 1, 1]);
   expect(r.bytes).toBe(8000);
   expect(r.wgsl).toContain("fn value(i: u32)");
   if (engine.info.features.includes("timestamp-query")) {

@@ -13,6 +13,7 @@ import {
   dreamZoom,
   estimateDream,
   type GradientNormalization,
+  MODEL_NAMES,
   type ModelName,
   type ObjectiveSpec,
   objectiveFromSpec,
@@ -48,8 +49,10 @@ const USAGE = `sheep dream IMAGE --out FILE [flags]
                              the result is written at that size
   --full-size                dream at the picture's own size (big photos: slow, tiled)
   --estimate                 print the time and memory estimate whatever the size
-  --model face|vgg16|vgg19   the network (default: vgg16 if pulled, else face)
-  --weights FILE             a safetensors VGG16/19 file (timm, torchvision or Keras names)
+  --model googlenet|squeezenet|face|vgg16|vgg19
+                             the network (default: googlenet, shipped with sheep)
+  --weights FILE             a weights file for --model (default: the shipped one, or the
+                             pulled VGG); alone, a VGG16/19 safetensors (timm, torchvision, Keras)
   --layers "L:W,…"           layers to amplify, with weights (default: the model's own)
   --channel N                amplify channel N of the first layer only
   --classes "C:W,…"          a class mixture by name or index, e.g. "hen:0.5,sports car:0.5"
@@ -173,8 +176,8 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   if (maxSide !== undefined && v["full-size"])
     throw new UsageError("--max-side and --full-size: choose one");
   const model = v.model as ModelName | undefined;
-  if (model !== undefined && !["face", "vgg16", "vgg19"].includes(model)) {
-    throw new UsageError(`--model must be face, vgg16 or vgg19, got "${model}"`);
+  if (model !== undefined && !MODEL_NAMES.includes(model)) {
+    throw new UsageError(`--model must be ${MODEL_NAMES.join(", ")}, got "${model}"`);
   }
   if (v.frames !== undefined && frames === undefined)
     throw new UsageError("--frames needs --zoom-frames");

@@ -8,6 +8,7 @@ import {
   type GridOptions,
   type GridProgress,
   type GridResult,
+  MODEL_NAMES,
   type ModelName,
   type ObjectiveTerm,
   parseChannels,
@@ -39,8 +40,9 @@ const USAGE = `sheep viz --layer NAME --out FILE [flags]
   --columns N                grid columns (default ⌈√count⌉)
   --labels                   channel numbers under the cells
   --seed N                   random seed (default 0)
-  --model face|vgg16|vgg19   the network (default: vgg16 if pulled, else face)
-  --weights FILE             a safetensors weights file`;
+  --model googlenet|squeezenet|face|vgg16|vgg19
+                             the network (default: googlenet, shipped with sheep)
+  --weights FILE             a safetensors weights file for --model`;
 
 type Values = Record<string, unknown>;
 
@@ -81,8 +83,8 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   }
   const options = gridOptions(v);
   const model = v.model as ModelName | undefined;
-  if (model !== undefined && !["face", "vgg16", "vgg19"].includes(model)) {
-    throw new UsageError(`--model must be face, vgg16 or vgg19, got "${model}"`);
+  if (model !== undefined && !MODEL_NAMES.includes(model)) {
+    throw new UsageError(`--model must be ${MODEL_NAMES.join(", ")}, got "${model}"`);
   }
   const settings = vizSettings(options);
   if (settings.optimizer === "adam" && settings.steps < ROBUST_FEW_STEPS) {

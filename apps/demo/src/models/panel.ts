@@ -1,6 +1,7 @@
-// The Models page: the face network that ships with the app, and VGG16 — opened from a local
-// .safetensors file, or downloaded from the Hugging Face hub (its size shown before it starts,
-// progress while it runs, resumable when cut, cached in the browser for the next visit).
+// The Models page: GoogLeNet, SqueezeNet and the face network that ship with the app, and
+// VGG16 — opened from a local .safetensors file, or downloaded from the Hugging Face hub (its
+// size shown before it starts, progress while it runs, resumable when cut, cached in the
+// browser for the next visit).
 
 import { type DownloadError, findWeights, type Progress } from "@sheep/models";
 import { describe } from "../ui/banner.ts";
@@ -36,6 +37,36 @@ function faceCard(models: Models): HTMLElement {
         "package's own converter.",
     ),
     h("p", { class: "muted small" }, `License: ${entry.license}.`),
+    status,
+  );
+}
+
+/** GoogLeNet or SqueezeNet: real ImageNet weights that ship with the project. */
+function caffeCard(models: Models, id: "googlenet" | "squeezenet"): HTMLElement {
+  const status = h("p", { class: "model-status", id: `${id}-status` });
+  const render = () => replace(status, h("b", null, "Status: "), models.status[id]);
+  models.onChange(render);
+  render();
+  const about =
+    id === "googlenet"
+      ? [
+          "GoogLeNet (built in, the default)",
+          "BVLC GoogLeNet, the network of Google's original DeepDream: 7.0 M parameters, 14 MB " +
+            "(F16), converted from Caffe by the models package and shipped in the repo. " +
+            "Dreams at inception_4c/output; classes by name (hen, sports car, …).",
+          "Released for unrestricted use (BVLC model zoo).",
+        ]
+      : [
+          "SqueezeNet v1.1 (built in)",
+          "A small, fast ImageNet classifier: 1.2 M parameters, 2.5 MB (F16), from Caffe.",
+          "BSD 2-clause (DeepScale).",
+        ];
+  return h(
+    "div",
+    { class: "card" },
+    h("h3", null, about[0]),
+    h("p", null, about[1]),
+    h("p", { class: "muted small" }, `License: ${about[2]}`),
     status,
   );
 }
@@ -189,7 +220,13 @@ export function modelsPage(models: Models): HTMLElement {
   return h(
     "section",
     { class: "page models-page" },
-    h("div", { class: "cards" }, faceCard(models)),
+    h(
+      "div",
+      { class: "cards" },
+      caffeCard(models, "googlenet"),
+      caffeCard(models, "squeezenet"),
+      faceCard(models),
+    ),
     h(
       "div",
       { class: "card wide" },

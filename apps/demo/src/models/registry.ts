@@ -1,16 +1,26 @@
-// The networks the app can dream with, and what is on the GPU of each. The face network comes
-// with the app (dist/models, converted at build time); VGG16 comes from a local file or a
+// The networks the app can dream with, and what is on the GPU of each. GoogLeNet (the default)
+// and SqueezeNet come with the app (dist/models, the files committed in packages/models/weights),
+// as does the face network (converted at build time); VGG16 comes from a local file or a
 // download, held as a Blob and read lazily: only the layers a job's taps need are read and
 // uploaded (fc1 alone is 392 MiB, needed only for class objectives).
 
-import { type DreamModel, faceDreamModel, vggDreamModel } from "@sheep/algorithms";
 import {
+  type DreamModel,
+  faceDreamModel,
+  googLeNetDreamModel,
+  squeezeNetDreamModel,
+  vggDreamModel,
+} from "@sheep/algorithms";
+import {
+  CAFFE_NETS,
   detectVggArch,
   detectVggDialect,
   FACE_TAPS,
   type FaceNet,
+  type ImageNetCaffeModel,
   inferVggConfig,
   loadFaceNet,
+  loadShippedCaffeNet,
   loadVgg,
   normalizeKerasKey,
   SafetensorsReader,
@@ -22,7 +32,11 @@ import {
 } from "@sheep/models";
 import { full, noGrad, tidy } from "@sheep/tensor";
 
-export type ModelId = "face" | "vgg";
+export type ModelId = "googlenet" | "squeezenet" | "face" | "vgg";
+
+/** The shipped Caffe networks, served beside the app like the face network. */
+type CaffeId = "googlenet" | "squeezenet";
+const isCaffe = (id: ModelId): id is CaffeId => id === "googlenet" || id === "squeezenet";
 
 export interface VggFile {
   blob: Blob;
@@ -35,6 +49,7 @@ export interface VggFile {
 
 /** Taps that are feature maps (what layer and channel objectives can use), in forward order. */
 export function featureTaps(id: ModelId, arch: VggArch = "vgg16"): string[] {
+  if (isCaffe(id)) return [...CAFFE_NETS[id].featureTaps];
   if (id === "face") return FACE_TAPS.filter((t) => t !== "avgpool" && t !== "embedding");
   return VGG_BLOCKS[arch].flatMap((convs, b) => [
     ...Array.from({ length: convs }, (_, i) => `block${b + 1}_conv${i + 1}`),
@@ -42,9 +57,27 @@ export function featureTaps(id: ModelId, arch: VggArch = "vgg16"): string[] {
   ]);
 }
 
+/** The layer a dream amplifies when nobody picked one. */
+export const DEFAULT_DREAM_LAYER: Record<ModelId, string> = {
+  googlenet: "inception_4c/output",
+  squeezenet: "fire7/concat",
+  face: "layer3.2",
+  vgg: "block4_conv3",
+};
+
+/** The layer the feature-visualisation page opens on. */
+export const DEFAULT_VIZ_LAYER: Record<ModelId, string> = {
+  googlenet: "inception_4a/output",
+  squeezenet: "fire5/concat",
+  face: "layer2.3",
+  vgg: "block4_conv1",
+};
+
 type Listener = () => void;
 
 export class Models {
+  private readonly caffe: Partial<Record<CaffeId, ImageNetCaffeModel>> = {};
+  private readonly caffeLoading: Partial<Record<CaffeId, Promise<ImageNetCaffeModel>>> = {};
   private face: FaceNet | null = null;
   private faceLoading: Promise<FaceNet> | null = null;
   private faceBytes: Uint8Array | null = null;
@@ -52,14 +85,19 @@ export class Models {
   vggFile: VggFile | null = null;
   /** What people should read about each network's state. */
   status: Record<ModelId, string> = {
+    googlenet: "not loaded yet",
+    squeezenet: "not loaded yet",
     face: "not loaded yet",
     vgg: "not loaded: open a file or download it",
   };
   private readonly listeners = new Set<Listener>();
   private readonly channelCache = new Map<string, number>();
-  private readonly adapters = new WeakMap<FaceNet | Vgg, DreamModel>();
+  private readonly adapters = new WeakMap<object, DreamModel>();
 
-  constructor(private readonly faceUrl = "models/face-recognition.safetensors") {}
+  constructor(
+    private readonly faceUrl = "models/face-recognition.safetensors",
+    private readonly modelsDir = "models/",
+  ) {}
 
   onChange(f: Listener): void {
     this.listeners.add(f);
@@ -71,7 +109,31 @@ export class Models {
   }
 
   available(id: ModelId): boolean {
-    return id === "face" || this.vggFile !== null;
+    return id !== "vgg" || this.vggFile !== null;
+  }
+
+  /** GoogLeNet or SqueezeNet on the GPU, fetched from the app's server the first time. */
+  async caffeNet(id: CaffeId): Promise<ImageNetCaffeModel> {
+    const have = this.caffe[id];
+    if (have) return have;
+    this.caffeLoading[id] ??= (async () => {
+      try {
+        const url = this.modelsDir + CAFFE_NETS[id].file;
+        const bytes = await fetchBytes(url, (got, total) => {
+          this.set(id, `loading ${Math.round((100 * got) / total)} %`);
+        });
+        const m = await loadShippedCaffeNet(id, bytes);
+        this.caffe[id] = m;
+        this.set(id, "ready on the GPU");
+        return m;
+      } catch (e) {
+        this.set(id, `failed to load: ${(e as Error).message}`);
+        throw e;
+      } finally {
+        delete this.caffeLoading[id];
+      }
+    })();
+    return this.caffeLoading[id]!;
   }
 
   /** The face network on the GPU, fetched from the app's server the first time. */
@@ -144,6 +206,15 @@ export class Models {
 
   /** The DreamModel for `id` whose forward can reach every one of `taps`. */
   async dreamModel(id: ModelId, taps: readonly string[]): Promise<DreamModel> {
+    if (isCaffe(id)) {
+      const m = await this.caffeNet(id);
+      let model = this.adapters.get(m);
+      if (!model) {
+        model = id === "googlenet" ? googLeNetDreamModel(m) : squeezeNetDreamModel(m);
+        this.adapters.set(m, model);
+      }
+      return model;
+    }
     const net = id === "face" ? await this.faceNet() : await this.vggNet(taps);
     // One DreamModel per network: the pipelines cache what they measure about a model (its
     // taps' strides, its memory per pixel) by the model object, so reusing it saves a forward
@@ -182,6 +253,10 @@ export class Models {
     }
     this.face = null;
     this.vgg = null;
+    delete this.caffe.googlenet;
+    delete this.caffe.squeezenet;
+    this.status.googlenet = "re-uploading after a lost device";
+    this.status.squeezenet = "re-uploading after a lost device";
     this.status.face = "re-uploading after a lost device";
     if (this.vggFile)
       this.status.vgg = `${this.vggFile.arch.toUpperCase()} from ${this.vggFile.origin}`;
@@ -193,7 +268,7 @@ function describeDepth(v: Vgg): string {
   return v.hasClassifier ? "all layers" : `layers up to ${v.steps[v.depth].post[0]}`;
 }
 
-/** GET a file with progress (the face network is 21 MiB: worth a progress line). */
+/** GET a file with progress (the face network is 21 MiB, GoogLeNet 14: worth a progress line). */
 async function fetchBytes(
   url: string,
   onBytes: (got: number, total: number) => void,

@@ -1,9 +1,12 @@
-// Form controls both pages share: the model picker (VGG16 appears once a file is open) and the
+// Form controls both pages share: the model picker (GoogLeNet by default; VGG16 appears once a
+// file is open) and the
 // weighted layer list a dream maximises ("layer3.2 × 1, layer2.3 × 0.5").
 
 import type { TraceResult } from "../engine/trace.ts";
 import { featureTaps, type ModelId, type Models } from "../models/registry.ts";
 import { h, params, replace, select } from "../ui/dom.ts";
+
+const MODEL_IDS: readonly ModelId[] = ["googlenet", "squeezenet", "face", "vgg"];
 
 /** A page: its element, and how to trace one step of what it would run now. */
 export interface PageView {
@@ -14,8 +17,10 @@ export interface PageView {
 export class ModelPicker {
   readonly el: HTMLSelectElement;
   private readonly listeners: (() => void)[] = [];
-  /** What the user (or ?model=vgg) asked for: VGG16 is picked as soon as it is open. */
-  private wanted: string = params.get("model") === "vgg" ? "vgg" : "face";
+  /** What the user (or ?model=…) asked for: VGG16 is picked as soon as it is open. */
+  private wanted: string = MODEL_IDS.includes(params.get("model") as ModelId)
+    ? (params.get("model") as string)
+    : "googlenet";
 
   constructor(private readonly models: Models) {
     this.el = select([]);
@@ -28,7 +33,8 @@ export class ModelPicker {
   }
 
   get value(): ModelId {
-    return this.el.value === "vgg" && this.models.available("vgg") ? "vgg" : "face";
+    const v = this.el.value as ModelId;
+    return MODEL_IDS.includes(v) && this.models.available(v) ? v : "googlenet";
   }
 
   onChange(f: () => void): void {
@@ -54,6 +60,8 @@ export class ModelPicker {
     const before = this.el.value;
     replace(
       this.el,
+      h("option", { value: "googlenet" }, "GoogLeNet (ImageNet, DeepDream's network, built in)"),
+      h("option", { value: "squeezenet" }, "SqueezeNet v1.1 (ImageNet, small, built in)"),
       h("option", { value: "face" }, "Face network (dlib ResNet, built in)"),
       h(
         "option",
@@ -63,7 +71,7 @@ export class ModelPicker {
           : "VGG16 — open or download it on the Models page",
       ),
     );
-    this.el.value = this.wanted === "vgg" && vgg ? "vgg" : "face";
+    this.el.value = this.wanted === "vgg" && !vgg ? "googlenet" : this.wanted;
     if (this.el.value !== before) this.changed();
   }
 }

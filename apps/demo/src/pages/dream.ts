@@ -23,7 +23,7 @@ import { traceStep } from "../engine/trace.ts";
 import { downloadCanvas, drawNCHW, drawTensor, hostImage } from "../image/canvas.ts";
 import { ImageInput } from "../image/input.ts";
 import { runJob, stopJob } from "../jobs.ts";
-import type { Models } from "../models/registry.ts";
+import { DEFAULT_DREAM_LAYER, type Models } from "../models/registry.ts";
 import {
   checkedNumber,
   FormError,
@@ -113,7 +113,7 @@ export function dreamPage(models: Models): PageView {
     const fromUrl = params.get("layers") ? parseLayerWeights(params.get("layers")!) : [];
     const own = fromUrl.filter(([t]) => picker.taps().includes(t));
     if (own.length) return own;
-    return picker.value === "face" ? [["layer3.2", 1]] : [["block4_conv3", 1]];
+    return [[DEFAULT_DREAM_LAYER[picker.value], 1]];
   };
   const layers = new LayerList(() => picker.taps(), layerDefaults);
   const classes = h("input", {
@@ -121,12 +121,17 @@ export function dreamPage(models: Models): PageView {
     placeholder: "e.g. hen:0.5, sports car:0.5",
     value: params.get("classes") ?? "",
   });
-  const classField = field("Class mixture (VGG only)", classes, "names or indices with weights");
+  const classField = field(
+    "Class mixture (ImageNet networks)",
+    classes,
+    "names or indices with weights",
+  );
   const sync = () => {
     layers.reset();
-    const vgg = picker.value === "vgg";
-    classes.disabled = !vgg || !models.vggFile?.hasClassifier;
-    classField.title = vgg ? "" : "class objectives need VGG16's classifier";
+    const id = picker.value;
+    const hasClasses = id === "googlenet" || id === "squeezenet" || !!models.vggFile?.hasClassifier;
+    classes.disabled = id === "face" || !hasClasses;
+    classField.title = classes.disabled ? "class objectives need an ImageNet classifier" : "";
   };
   picker.onChange(sync);
   sync();

@@ -17,7 +17,7 @@ import type { Tensor } from "@sheep/tensor";
 import { traceStep } from "../engine/trace.ts";
 import { downloadCanvas, drawNCHW, drawTensor, hostImage } from "../image/canvas.ts";
 import { runJob, stopJob } from "../jobs.ts";
-import type { Models } from "../models/registry.ts";
+import { DEFAULT_VIZ_LAYER, type Models } from "../models/registry.ts";
 import {
   checkedNumber,
   FormError,
@@ -63,7 +63,7 @@ export function featurevizPage(models: Models): PageView {
   const syncLayers = () => {
     const taps = picker.taps();
     const keep = layer.value;
-    const want = params.get("layer") ?? (picker.value === "face" ? "layer2.3" : "block4_conv1");
+    const want = params.get("layer") ?? DEFAULT_VIZ_LAYER[picker.value];
     replace(layer, ...taps.map((t) => h("option", { value: t }, t)));
     layer.value = taps.includes(keep) ? keep : taps.includes(want) ? want : taps[0];
     void syncChannels();

@@ -26,7 +26,10 @@ export interface NodeDownloadResult extends DownloadResult {
 /** Downloads `url` to `options.dest`, resuming a `.part` file left by an earlier run. */
 export async function download(url: string, options: DownloadOptions): Promise<NodeDownloadResult> {
   await mkdir(dirname(options.dest), { recursive: true });
-  const result = await resumableDownload(url, filePart(options.dest), sha256Hasher, options);
+  const result = await resumableDownload(url, filePart(options.dest), sha256Hasher, {
+    sha1Hasher,
+    ...options,
+  });
   return { ...result, path: options.dest };
 }
 
@@ -38,9 +41,26 @@ export function sha256Hasher(): Hasher {
   };
 }
 
+export function sha1Hasher(): Hasher {
+  const hash = createHash("sha1");
+  return {
+    update: (bytes) => hash.update(bytes),
+    digest: () => hash.digest("hex"),
+  };
+}
+
 /** SHA-256 of a file, read as a stream (a 550 MB file never sits in memory). */
 export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
+  return hashFile(path, "sha256");
+}
+
+/** SHA-1 of a file, as a stream (the digest Caffe's model zoo publishes). */
+export async function sha1File(path: string): Promise<string> {
+  return hashFile(path, "sha1");
+}
+
+async function hashFile(path: string, algorithm: "sha1" | "sha256"): Promise<string> {
+  const hash = createHash(algorithm);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }

@@ -8,12 +8,15 @@ export {
   download,
   filePart,
   type NodeDownloadResult,
+  sha1File,
+  sha1Hasher,
   sha256File,
   sha256Hasher,
 } from "./node-download.ts";
 export {
   type PullOptions,
   type PullResult,
+  pullEntry,
   pullWeights,
   type VerifyResult,
   verifyWeights,

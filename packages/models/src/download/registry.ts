@@ -1,6 +1,9 @@
 // The pretrained weights Electric Sheep knows by name: where each comes from, how big it is,
 // how to check it, and under what license. Browser-safe data; the Node functions that fetch
-// and verify files are in weights.ts.
+// and verify files are in weights.ts. The Caffe models are in
+// ../caffe/caffemodel-registry.ts.
+
+import { CAFFE_WEIGHTS } from "../caffe/caffemodel-registry.ts";
 
 export interface WeightsEntry {
   name: string;
@@ -18,6 +21,18 @@ export interface WeightsEntry {
   localPath?: string;
   /** For weights converted locally from an npm package rather than downloaded. */
   convertedFrom?: "@vladmandic/face-api";
+  /** SHA-1 of the file, hex, where the publisher gives one (Caffe's model zoo does). */
+  sha1?: string;
+  /** The file's format; safetensors when absent. */
+  format?: "safetensors" | "caffemodel";
+  /** Files fetched with it into the same folder (a Caffe model's deploy prototxt). */
+  companions?: CompanionFile[];
+}
+
+export interface CompanionFile {
+  url: string;
+  file: string;
+  sha256?: string;
 }
 
 const HF = "https://huggingface.co";
@@ -65,6 +80,7 @@ export const WEIGHTS: Record<string, WeightsEntry> = {
     license: "public domain (dlib's model); MIT (face-api's packaging)",
     convertedFrom: "@vladmandic/face-api",
   },
+  ...CAFFE_WEIGHTS,
 };
 
 /** Every known entry, in a stable order. */

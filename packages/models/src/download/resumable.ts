@@ -36,6 +36,10 @@ export interface ResumableOptions {
   expectedSize?: number;
   /** Expected SHA-256, hex. */
   sha256?: string;
+  /** Expected SHA-1, hex (what Caffe's model zoo publishes); needs `sha1Hasher`. */
+  sha1?: string;
+  /** Makes the SHA-1 hasher, used only when `sha1` is given (Node's download passes one). */
+  sha1Hasher?: () => Hasher;
   onProgress?: ProgressCallback;
   /** At most one progress report per this many ms (default 100); the last is always sent. */
   progressIntervalMs?: number;
@@ -58,6 +62,8 @@ export interface DownloadResult {
   bytes: number;
   /** Its SHA-256, hex (computed whether or not one was expected). */
   sha256: string;
+  /** Its SHA-1, hex, when one was expected. */
+  sha1?: string;
   /** Requests made. */
   attempts: number;
   /** Bytes that were already on disk when this call started. */
@@ -81,8 +87,20 @@ export async function resumableDownload(
     await part.truncate();
     received = 0;
   }
-  let hasher = newHasher();
-  if (received > 0) for await (const bytes of part.read()) hasher.update(bytes);
+  // SHA-256 always; SHA-1 too when a digest to check is given.
+  if (options.sha1 !== undefined && !options.sha1Hasher) {
+    throw new Error("resumableDownload: options.sha1 needs options.sha1Hasher");
+  }
+  const newHashers = () => ({
+    sha256: newHasher(),
+    sha1: options.sha1 !== undefined ? options.sha1Hasher?.() : undefined,
+  });
+  let hasher = newHashers();
+  const hash = (bytes: Uint8Array) => {
+    hasher.sha256.update(bytes);
+    hasher.sha1?.update(bytes);
+  };
+  if (received > 0) for await (const bytes of part.read()) hash(bytes);
   const resumedFrom = received;
   meter.update(received, true);
 
@@ -106,13 +124,13 @@ export async function resumableDownload(
           signal: options.signal,
           restart: async () => {
             await part.truncate();
-            hasher = newHasher();
+            hasher = newHashers();
             received = 0;
             meter.update(0, true);
           },
           chunk: async (bytes) => {
             await part.append(bytes);
-            hasher.update(bytes);
+            hash(bytes);
             received += bytes.length;
             meter.update(received);
           },
@@ -140,16 +158,24 @@ export async function resumableDownload(
       const message = `${url} is ${received} bytes, expected ${options.expectedSize}; deleted it`;
       throw new DownloadError("SIZE_MISMATCH", message, url);
     }
-    const sha256 = hasher.digest();
-    if (options.sha256 !== undefined && sha256 !== options.sha256.toLowerCase()) {
-      await part.discard();
-      const message =
-        `checksum mismatch for ${url}: expected sha256 ${options.sha256.toLowerCase()}, ` +
-        `got ${sha256}; deleted the download`;
-      throw new DownloadError("CHECKSUM_MISMATCH", message, url);
+    const sha256 = hasher.sha256.digest();
+    const sha1 = hasher.sha1?.digest();
+    for (const [algorithm, expected, got] of [
+      ["sha256", options.sha256, sha256],
+      ["sha1", options.sha1, sha1],
+    ] as const) {
+      if (expected !== undefined && got !== expected.toLowerCase()) {
+        await part.discard();
+        const message =
+          `checksum mismatch for ${url}: expected ${algorithm} ${expected.toLowerCase()}, ` +
+          `got ${got}; deleted the download`;
+        throw new DownloadError("CHECKSUM_MISMATCH", message, url);
+      }
     }
     await part.commit();
-    return { bytes: received, sha256, attempts, resumedFrom };
+    const result: DownloadResult = { bytes: received, sha256, attempts, resumedFrom };
+    if (sha1 !== undefined) result.sha1 = sha1;
+    return result;
   } finally {
     await part.close();
   }

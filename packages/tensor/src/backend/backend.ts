@@ -137,6 +137,8 @@ export interface Backend {
   run<K extends RoutineName>(routine: K, args: Routines[K]): void;
   /** Submit recorded work. Called at readback and step boundaries. */
   flush(): void;
+  /** Command buffers submitted so far (webgpu; the tour and tests count them). */
+  readonly submits?: number;
   memory(): BackendMemory;
   /** The op on whose behalf the next kernels run (for traces and debug output). */
   currentOp: string;

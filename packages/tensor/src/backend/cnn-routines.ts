@@ -38,7 +38,8 @@ export type AvgWindow =
     }
   | { kind: "adaptive" };
 
-export type ResizeMode = "bilinear" | "nearest";
+/** PyTorch's interpolate modes: "nearest" is its legacy floor(o·n/count) rule. */
+export type ResizeMode = "nearest" | "nearest-exact" | "bilinear" | "bicubic";
 
 export interface CnnRoutines {
   /**

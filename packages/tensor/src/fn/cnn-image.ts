@@ -1,13 +1,15 @@
 // Image functions for the CNN pipelines: the Gram matrix (style), dropout, resizing, roll and
 // Gaussian blur (DeepDream's octaves, jitter and gradient smoothing).
 
+import type { ResizeMode } from "../backend/cnn-routines.ts";
+import { onesLike, zerosLike } from "../create.ts";
 import { ShapeError } from "../errors.ts";
 import { apply } from "../ops/apply.ts";
 import { drawKey } from "../random.ts";
 import { normAxis, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { batched, type Pair, pair } from "./cnn-args.ts";
-import { mul } from "./elementwise.ts";
+import { mul, ne } from "./elementwise.ts";
 import { concat, flatten, narrow, pad, reshape } from "./shape.ts";
 
 export interface GramOptions {
@@ -41,40 +43,63 @@ export interface DropoutOptions {
   training?: boolean;
   /** Seed of the mask; without it, the next key of the global stream (manualSeed). */
   seed?: number;
+  /** Also return the mask: `{ out, mask }`, mask a float32 1 where kept, 0 where dropped. */
+  returnMask?: boolean;
 }
 
 /**
  * Zero each element with probability p and scale the rest by 1/(1-p). The mask is a hash of
  * (seed, element index) computed on the device, identical on every backend; the gradient is
- * masked the same way.
+ * masked the same way. With `returnMask`, the mask too (as torch.native_dropout does).
  */
-export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
+export function dropout(x: Tensor, opts?: DropoutOptions & { returnMask?: false }): Tensor;
+export function dropout(
+  x: Tensor,
+  opts: DropoutOptions & { returnMask: true },
+): { out: Tensor; mask: Tensor };
+export function dropout(
+  x: Tensor,
+  opts: DropoutOptions = {},
+): Tensor | { out: Tensor; mask: Tensor } {
   const { p = 0.5, training = true } = opts;
   if (!(p >= 0 && p <= 1))
     throw new ShapeError("dropout", [x.shape], `p must be in [0, 1], got ${p}`);
-  if (!training || p === 0) return x;
-  if (p === 1) return mul(x, 0);
-  return apply("dropout", [x], { p, key: drawKey(opts.seed) });
+  const withMask = (out: Tensor, mask: () => Tensor) =>
+    opts.returnMask ? { out, mask: mask() } : out;
+  if (!training || p === 0) return withMask(x, () => onesLike(x, { dtype: "float32" }));
+  if (p === 1) return withMask(mul(x, 0), () => zerosLike(x, { dtype: "float32" }));
+  const attrs = { p, key: drawKey(opts.seed) };
+  // The same key hashes the same element indices, so dropout of ones is 1/(1-p) exactly where
+  // x's elements were kept: that is the mask, without a second random stream.
+  return withMask(apply("dropout", [x], attrs), () =>
+    ne(apply("dropout", [onesLike(x, { dtype: "float32" })], attrs), 0),
+  );
 }
 
 export interface ResizeOptions {
-  /** "bilinear" (default) or "nearest". */
-  mode?: "bilinear" | "nearest";
   /**
-   * Bilinear only. true: the centres of the corner pixels of input and output coincide,
-   * src = dst·(in-1)/(out-1). false (default): the pixel areas coincide,
-   * src = (dst + 0.5)·in/out - 0.5, clamped at 0. "nearest" takes src = floor(dst·in/out).
+   * "bilinear" (default), "bicubic" (Keys' cubic convolution, a = −0.75, as PyTorch; it can
+   * overshoot the input's range), "nearest" (PyTorch's legacy src = floor(dst·in/out)) or
+   * "nearest-exact" (pixel centres line up: src = floor((dst + 0.5)·in/out)).
+   */
+  mode?: ResizeMode;
+  /**
+   * Bilinear and bicubic only. true: the centres of the corner pixels of input and output
+   * coincide, src = dst·(in-1)/(out-1). false (default, "half-pixel"): the pixel areas coincide,
+   * src = (dst + 0.5)·in/out - 0.5 (clamped at 0 for bilinear, as PyTorch).
    */
   alignCorners?: boolean;
 }
 
+const RESIZE_MODES: readonly ResizeMode[] = ["bilinear", "bicubic", "nearest", "nearest-exact"];
+
 /** Resample NCHW (or CHW) images to [outH, outW], as torch.nn.functional.interpolate(size=…). */
 export function resize2d(x: Tensor, size: Pair, opts: ResizeOptions = {}): Tensor {
   const mode = opts.mode ?? "bilinear";
-  if (mode !== "bilinear" && mode !== "nearest")
-    throw new Error(`resize2d: unknown mode "${mode}"`);
-  if (mode === "nearest" && opts.alignCorners) {
-    throw new Error('resize2d: alignCorners only applies to mode "bilinear"');
+  if (!RESIZE_MODES.includes(mode))
+    throw new Error(`resize2d: unknown mode "${mode}" (use ${RESIZE_MODES.join(", ")})`);
+  if (mode.startsWith("nearest") && opts.alignCorners) {
+    throw new Error('resize2d: alignCorners only applies to modes "bilinear" and "bicubic"');
   }
   const attrs = {
     size: pair("resize2d", x, size, "size", 1),

@@ -1,10 +1,10 @@
 // Elementwise functions. Numbers mix with tensors as rank-0 constants (no memory, no kernel).
 
+import { scalar } from "../create.ts";
 import type { DType } from "../dtype.ts";
 import { apply } from "../ops/apply.ts";
 import type { BinaryAttrs, UnaryAttrs } from "../ops/attrs.ts";
 import type { Tensor } from "../tensor.ts";
-import { scalar } from "./create.ts";
 
 export type Operand = Tensor | number;
 

@@ -2,12 +2,12 @@
 // index-moving routines (concat, pad, gather, setSlice), with PyTorch's argument conventions.
 
 import type { PadMode } from "../backend/backend.ts";
+import { arange } from "../create.ts";
 import { ShapeError } from "../errors.ts";
 import { isContiguousLeaf } from "../expr.ts";
 import { apply } from "../ops/apply.ts";
 import { normAxis, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { arange } from "./create.ts";
 import { copy, eq } from "./elementwise.ts";
 
 /** Reshape; one dim may be -1 and is inferred. A view when memory order allows. */

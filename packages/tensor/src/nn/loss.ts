@@ -3,7 +3,20 @@
 
 import { detach } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
-import { abs, add, exp, log, maximum, mul, neg, square, sub } from "../fn/elementwise.ts";
+import {
+  abs,
+  add,
+  div,
+  exp,
+  log,
+  maximum,
+  mul,
+  ne,
+  neg,
+  square,
+  sub,
+  where,
+} from "../fn/elementwise.ts";
 import { logSoftmax, mean, sum } from "../fn/reduce.ts";
 import { gather, narrow, permute, reshape, squeeze, unsqueeze } from "../fn/shape.ts";
 import { sameShape } from "../shape.ts";
@@ -43,16 +56,27 @@ export function l1Loss(x: Tensor, y: Tensor, opts: ReductionOptions = {}): Tenso
 export interface CrossEntropyOptions extends ReductionOptions {
   /** ε: the target puts 1 − ε on the label and ε/C on every class (Szegedy et al. 2016). */
   labelSmoothing?: number;
+  /** A weight per class, [C] (torch's `weight`): rare classes can count more. */
+  weight?: Tensor;
+  /**
+   * Class-index targets equal to this contribute nothing, to the sum or to the mean's
+   * denominator (torch's `ignore_index`, default −100). Not used with probability targets.
+   */
+  ignoreIndex?: number;
 }
 
 /**
  * Cross-entropy from unnormalised logits, as torch's cross_entropy. logits are [N, C] or
  * [N, C, d1, …] (class dim 1). Targets are int32 class indices [N] or [N, d1, …] (an index
- * outside [0, C) gives NaN), or float32 class probabilities with the logits' shape.
+ * outside [0, C) that is not ignoreIndex gives NaN), or float32 class probabilities with the
+ * logits' shape. With q = log softmax(z_n), class weights w (1 without) and smoothing ε:
  *
- *   loss_n = −(1 − ε) · log softmax(z_n)[y_n] − (ε / C) · Σ_c log softmax(z_n)[c]
+ *   indices:        loss_n = −(1 − ε) · w[y_n] · q[y_n] − (ε / C) · Σ_c w_c · q[c]   (0 if ignored)
+ *   probabilities:  loss_n = −Σ_c w_c · ((1 − ε) · p_c + ε / C) · q[c]
  *
- * "none" gives one loss per sample, shaped like the integer targets.
+ * "mean" divides the sum by Σ_n w[y_n] over the samples not ignored (torch's weighted mean; all
+ * ignored gives NaN, as torch), or by the number of samples for probability targets. "none"
+ * gives one loss per sample, shaped like the integer targets.
  */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}) {
   const eps = opts.labelSmoothing ?? 0;
@@ -62,36 +86,55 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   if (!(eps >= 0 && eps <= 1))
     throw new Error(`crossEntropy: labelSmoothing ${eps} is not in [0, 1]`);
   const C = logits.shape[1];
+  const w = opts.weight;
+  if (w && (w.dtype !== "float32" || !sameShape(w.shape, [C]))) {
+    throw new ShapeError(
+      "crossEntropy",
+      [logits.shape, w.shape],
+      `weight must be float32 of shape [${C}], one per class`,
+    );
+  }
+  const ignore = opts.ignoreIndex ?? -100;
+  if (!Number.isInteger(ignore))
+    throw new Error(`crossEntropy: ignoreIndex ${ignore} is not an integer`);
   // Classes last: [N, C, d…] → [N·d…, C], so every sample is one row.
   const rows = (t: Tensor) => {
     const perm = [0, ...t.shape.map((_, i) => i).slice(2), 1];
     return reshape(t.rank > 2 ? permute(t, perm) : t, [-1, C]);
   };
   const logp = logSoftmax(rows(logits), -1);
-  let loss: Tensor;
-  let outShape: readonly number[];
+  // Σ_c w_c · q[c] per row: the smoothing term (and, with probabilities, the whole loss)
+  const weighted = w ? mul(logp, w) : logp;
   if (target.dtype === "float32") {
     sameShapes("crossEntropy", logits, target);
-    // Soft targets: −Σ_c p_c log q_c, smoothing mixes p with the uniform distribution.
+    // Soft targets: −Σ_c w_c p_c log q_c, smoothing mixes p with the uniform distribution.
     const p = rows(target);
     const smoothed = eps > 0 ? add(mul(p, 1 - eps), eps / C) : p;
-    loss = neg(sum(mul(smoothed, logp), -1));
-    outShape = [logits.shape[0], ...logits.shape.slice(2)];
-  } else {
-    const want = [logits.shape[0], ...logits.shape.slice(2)];
-    if (target.dtype !== "int32" || !sameShape(target.shape, want)) {
-      throw new ShapeError(
-        "crossEntropy",
-        [logits.shape, target.shape],
-        `targets must be int32 class indices of shape [${want.join(", ")}]`,
-      );
-    }
-    const picked = squeeze(gather(logp, 1, unsqueeze(reshape(target, [-1]), 1)), 1);
-    loss = neg(picked);
-    if (eps > 0) loss = add(mul(loss, 1 - eps), mul(mean(logp, -1), -eps));
-    outShape = target.shape;
+    const loss = neg(sum(mul(smoothed, weighted), -1));
+    return reduce(reshape(loss, [logits.shape[0], ...logits.shape.slice(2)]), opts.reduction);
   }
-  return reduce(reshape(loss, outShape), opts.reduction);
+  const want = [logits.shape[0], ...logits.shape.slice(2)];
+  if (target.dtype !== "int32" || !sameShape(target.shape, want)) {
+    throw new ShapeError(
+      "crossEntropy",
+      [logits.shape, target.shape],
+      `targets must be int32 class indices of shape [${want.join(", ")}]`,
+    );
+  }
+  const t = reshape(target, [-1]);
+  const kept = ne(t, ignore); // 1 for a sample that counts, 0 for an ignored one
+  const safe = where(kept, t, 0); // an ignored index must not be read out of range
+  const picked = squeeze(gather(weighted, 1, unsqueeze(safe, 1)), 1); // w[y_n] · q[y_n]
+  let loss = neg(picked);
+  if (eps > 0) loss = add(mul(loss, 1 - eps), mul(sum(weighted, -1), -eps / C));
+  loss = mul(loss, kept);
+  const reduction = opts.reduction ?? "mean";
+  if (reduction !== "mean") return reduce(reshape(loss, target.shape), reduction);
+  // torch's weighted mean: divide by the weights of the targets that count
+  const denom = w
+    ? sum(mul(squeeze(gather(unsqueeze(w, 0), 1, unsqueeze(safe, 0)), 0), kept))
+    : sum(kept);
+  return div(sum(loss), denom);
 }
 
 export interface BceOptions extends ReductionOptions {

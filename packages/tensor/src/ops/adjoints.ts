@@ -1,10 +1,11 @@
 // Named helpers for the hard VJPs: the adjoints of pad (non-constant modes) and gather,
 // written as compositions of other ops so they need no backward shaders and stay differentiable.
 
-import { add, arange, eq, mul, pad, permute, sliceRaw, sum, unsqueeze } from "../functions.ts";
+import { arange } from "../create.ts";
 import type { Shape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import type { OpAttrs } from "./attrs.ts";
+import { add, eq, mul, pad, permute, sliceRaw, sum, unsqueeze } from "./call.ts";
 import { inversePerm } from "./views.ts";
 
 /** Slice [begin, end) of one dim. */

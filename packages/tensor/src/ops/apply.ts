@@ -10,6 +10,7 @@ import { contiguousLeaf, type Expr, expandExpr, leavesOf, type OpNode, opCount }
 import { broadcastShapes, sameShape, sizeOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import type { OpAttrs, OpName } from "./attrs.ts";
+import { bindApply } from "./call.ts";
 import { castExpr, inlineExpr, MAX_FUSED_OPS, maxLeaves } from "./inputs.ts";
 import { table } from "./table.ts";
 import type { Ctx, ElementwiseDef, OpDef, ViewDef } from "./types.ts";
@@ -45,6 +46,9 @@ export function apply<K extends OpName>(
   record(name, def, inputs, out, attrs);
   return out;
 }
+
+// Op entries call other ops through ops/call.ts, which cannot import this file (see there).
+bindApply(apply);
 
 function commonBackend(name: string, inputs: readonly Tensor[]): Backend {
   if (inputs.length === 0) throw new Error(`${name}: needs at least one input`);

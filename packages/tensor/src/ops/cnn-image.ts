@@ -5,10 +5,9 @@
 import type { ResizeMode } from "../backend/cnn-routines.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { add, matmul, mul, pad, reshape, transpose } from "../functions.ts";
 import { sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { apply } from "./apply.ts";
+import { add, call, matmul, mul, pad, reshape, transpose } from "./call.ts";
 import { inputExpr } from "./inputs.ts";
 import type { OpDef } from "./types.ts";
 
@@ -111,7 +110,7 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       });
     },
     // out = x·m/(1-p): the gradient is masked and scaled by the very same mask (same key).
-    vjp: [(g, { attrs }) => apply("dropout", [g], attrs)],
+    vjp: [(g, { attrs }) => call("dropout", [g], attrs)],
   },
 
   resize2d: {
@@ -132,7 +131,7 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
       });
     },
     // Linear in x: the adjoint sends each output's gradient back along its interpolation weights.
-    vjp: [(g, { x, attrs }) => apply("resize2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
+    vjp: [(g, { x, attrs }) => call("resize2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
   },
 
   resize2dGrad: {
@@ -159,7 +158,7 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
     },
     vjp: [
       (gg, { attrs }) =>
-        apply("resize2d", [gg], {
+        call("resize2d", [gg], {
           size: attrs.size,
           mode: attrs.mode,
           alignCorners: attrs.alignCorners,
@@ -209,7 +208,7 @@ export const imageOps: { [K in keyof ImageAttrs]: OpDef<ImageAttrs[K]> } = {
           before: g.shape.map((_, d) => (d === dim ? r : 0)),
           after: g.shape.map((_, d) => (d === dim ? r : 0)),
         });
-        return apply("correlate1d", [padded], { dim, taps: [...taps].reverse() });
+        return call("correlate1d", [padded], { dim, taps: [...taps].reverse() });
       },
     ],
   },

@@ -6,9 +6,8 @@
 import type { AvgWindow, Planes, Window } from "../backend/cnn-routines.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { gather, reshape } from "../functions.ts";
 import type { Shape } from "../shape.ts";
-import { apply } from "./apply.ts";
+import { call, gather, reshape } from "./call.ts";
 import {
   type AvgPoolAttrs,
   checkFloat,
@@ -79,8 +78,8 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
     // Each output's gradient goes to its window's argmax (found again, then gathered per input).
     vjp: [
       (g, { x, attrs }) => {
-        const at = apply("maxPool2dIndices", [x], attrs);
-        return apply("maxPool2dGrad", [g, at], { ...attrs, inSize: x.shape.slice(2) });
+        const at = call("maxPool2dIndices", [x], attrs);
+        return call("maxPool2dGrad", [g, at], { ...attrs, inSize: x.shape.slice(2) });
       },
     ],
   },
@@ -146,7 +145,7 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       });
     },
     // Linear: the adjoint spreads g / divisor over each window.
-    vjp: [(g, { x, attrs }) => apply("avgPool2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
+    vjp: [(g, { x, attrs }) => call("avgPool2dGrad", [g], { ...attrs, inSize: x.shape.slice(2) })],
   },
 
   avgPool2dGrad: {
@@ -166,7 +165,7 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
       });
     },
     // The adjoint of the adjoint is the pooling itself.
-    vjp: [(gg, { attrs }) => apply("avgPool2d", [gg], attrs)],
+    vjp: [(gg, { attrs }) => call("avgPool2d", [gg], attrs)],
   },
 
   adaptiveAvgPool2d: {
@@ -198,7 +197,7 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
     },
     vjp: [
       (g, { x, attrs }) =>
-        apply("adaptiveAvgPool2dGrad", [g], { size: attrs.size, inSize: x.shape.slice(2) }),
+        call("adaptiveAvgPool2dGrad", [g], { size: attrs.size, inSize: x.shape.slice(2) }),
     ],
   },
 
@@ -224,6 +223,6 @@ export const poolOps: { [K in keyof PoolAttrs]: OpDef<PoolAttrs[K]> } = {
         out: engine.region(out),
       });
     },
-    vjp: [(gg, { attrs }) => apply("adaptiveAvgPool2d", [gg], { size: attrs.size })],
+    vjp: [(gg, { attrs }) => call("adaptiveAvgPool2d", [gg], { size: attrs.size })],
   },
 };

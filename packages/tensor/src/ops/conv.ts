@@ -9,15 +9,11 @@
 // ReLU's backward is fused too: the two adjoints take the ReLU's output as a third input (a mask,
 // `reluMask`) and read the gradient as zero where it is ≤ 0, in the same pass that packs it.
 
-import { detach } from "../autograd.ts";
+import { full } from "../create.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { full } from "../fn/create.ts";
-import { gt, mul } from "../fn/elementwise.ts";
-import { sum } from "../fn/reduce.ts";
-import { reshape } from "../fn/shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { apply } from "./apply.ts";
+import { call, detach, gt, mul, reshape, sum } from "./call.ts";
 import {
   adjointGeom,
   type ConvGeom,
@@ -59,7 +55,7 @@ function biasGrad(g: Tensor, mask: Tensor | undefined): Tensor {
   }
   const ones = full([g.shape[0], 1, g.shape[2], g.shape[3]], 1, { like: g });
   const one = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 } as const;
-  const gw = apply("conv2dWeightGrad", mask ? [ones, g, mask] : [ones, g], {
+  const gw = call("conv2dWeightGrad", mask ? [ones, g, mask] : [ones, g], {
     ...one,
     kernel: [1, 1],
     reluMask: !!mask,
@@ -105,13 +101,13 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
     vjp: [
       // d/dx: the transposed convolution of g with the same weights
       (g, c) =>
-        apply("convTranspose2d", [g, c.y, ...maskOf(c)], {
+        call("convTranspose2d", [g, c.y, ...maskOf(c)], {
           ...adjointGeom(c.attrs, c.x.shape, ...kernelOf(c.y)),
           reluMask: c.attrs.relu,
         }),
       // d/dw: x correlated with g
       (g, c) =>
-        apply("conv2dWeightGrad", [c.x, g, ...maskOf(c)], {
+        call("conv2dWeightGrad", [c.x, g, ...maskOf(c)], {
           ...geomOf(c.attrs),
           kernel: kernelOf(c.y),
           reluMask: c.attrs.relu,
@@ -167,10 +163,10 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
     vjp: [
       // d/dy: conv2d of g with the same weights (the adjoint of the adjoint), masked like y
       (g, c) =>
-        maskBack(apply("conv2d", [g, c.y], { ...geomOf(c.attrs), relu: false }), maskInput(c)),
+        maskBack(call("conv2d", [g, c.y], { ...geomOf(c.attrs), relu: false }), maskInput(c)),
       // d/dw: g (x-shaped) correlated with the input (y-shaped): the weight gradient, roles swapped
       (g, c) =>
-        apply("conv2dWeightGrad", [g, c.x, ...c.inputs.slice(2, c.attrs.reluMask ? 3 : 2)], {
+        call("conv2dWeightGrad", [g, c.x, ...c.inputs.slice(2, c.attrs.reluMask ? 3 : 2)], {
           ...geomOf(c.attrs),
           kernel: kernelOf(c.y),
           reluMask: c.attrs.reluMask,
@@ -220,13 +216,13 @@ export const convOps: { [K in keyof ConvAttrs]: OpDef<ConvAttrs[K]> } = {
     vjp: [
       // d/dx: the transposed convolution of the masked g with weights h
       (h, c) =>
-        apply("convTranspose2d", [c.y, h, ...c.inputs.slice(2)], {
+        call("convTranspose2d", [c.y, h, ...c.inputs.slice(2)], {
           ...adjointGeom(c.attrs, c.x.shape, ...c.attrs.kernel),
           reluMask: c.inputs.length > 2,
         }),
       // d/dg: conv2d of x with weights h, masked like g
       (h, c) =>
-        maskBack(apply("conv2d", [c.x, h], { ...geomOf(c.attrs), relu: false }), c.inputs[2]),
+        maskBack(call("conv2d", [c.x, h], { ...geomOf(c.attrs), relu: false }), c.inputs[2]),
     ],
   },
 };

@@ -2,6 +2,9 @@
 // In the WGSL, x, y, z are the arguments and T their compute type (f32 or i32).
 // The cpu oracle has its own scalar rules (backend/cpu/scalar.ts), never derived from these.
 
+import { zeros } from "../create.ts";
+import type { Tensor } from "../tensor.ts";
+import type { BinaryAttrs, UnaryAttrs } from "./attrs.ts";
 import {
   add,
   cast,
@@ -19,9 +22,7 @@ import {
   square,
   sub,
   where,
-} from "../functions.ts";
-import type { Tensor } from "../tensor.ts";
-import type { BinaryAttrs, UnaryAttrs } from "./attrs.ts";
+} from "./call.ts";
 import type { ElementwiseDef, OpDef, Vjp } from "./types.ts";
 
 type Extra<A> = Partial<Pick<ElementwiseDef<A>, "ints" | "mask" | "scalars">>;
@@ -79,8 +80,14 @@ export const unaryOps: { [K in keyof UnaryAttrs]: OpDef<UnaryAttrs[K]> } = {
   floor: unary("floor(x)", null),
   // the identity: materialises a view into fresh memory
   copy: unary("x", (g) => g, { ints: true }),
-  // the gradient goes back to the input's type (only float inputs receive one)
-  cast: unary("O(x)", (g, { x }) => cast(g, x.dtype), { ints: true }),
+  // To a float type the gradient passes through, in the input's type. To int32 the value is
+  // truncated, which is flat almost everywhere: the gradient is 0 (PyTorch gives none at all,
+  // since an integer tensor cannot require grad; 0 is what finite differences see).
+  cast: unary(
+    "O(x)",
+    (g, { x, out }) => (out.dtype === "int32" ? zeros(x.shape, { like: x }) : cast(g, x.dtype)),
+    { ints: true },
+  ),
 };
 
 export const binaryOps: { [K in keyof BinaryAttrs]: OpDef<BinaryAttrs[K]> } = {

@@ -1,14 +1,15 @@
 // Ops that move elements between positions: concat, pad, gather and setSlice.
 // Their forwards are routines; their VJPs are compositions of other ops (adjoints.ts).
 
+import { zeros } from "../create.ts";
 import { promote } from "../dtype.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { setSlice, slice, sliceRaw, zeros } from "../functions.ts";
 import { contiguousStrides, type Shape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { gatherAdjoint, padAdjoint } from "./adjoints.ts";
 import type { OpAttrs } from "./attrs.ts";
+import { setSlice, sliceRaw } from "./call.ts";
 import { castExpr, inputExpr } from "./inputs.ts";
 import type { OpDef } from "./types.ts";
 
@@ -71,7 +72,12 @@ export const indexOps: { [K in keyof IndexAttrs]: OpDef<IndexAttrs[K]> } = {
       const t = inputs[i];
       const begin = t.shape.map((_, d) => (d === attrs.dim ? start : 0));
       const end = t.shape.map((n, d) => (d === attrs.dim ? start + n : n));
-      return slice(g, begin, end);
+      return sliceRaw(
+        g,
+        begin,
+        end,
+        t.shape.map(() => 1),
+      );
     },
   },
 

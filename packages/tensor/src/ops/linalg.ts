@@ -4,9 +4,9 @@
 import type { Storage } from "../backend/backend.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
-import { matmul, transpose } from "../functions.ts";
 import { broadcastShapes } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
+import { matmul, transpose } from "./call.ts";
 import type { OpDef } from "./types.ts";
 
 interface Operand {

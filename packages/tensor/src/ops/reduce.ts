@@ -6,10 +6,10 @@ import type { ReduceOp } from "../backend/backend.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
 import { permuteExpr } from "../expr.ts";
-import { div, eq, expand, mul, reshape, sum } from "../functions.ts";
 import { reducedShape, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import type { OpAttrs } from "./attrs.ts";
+import { div, eq, expand, mul, reshape, sum } from "./call.ts";
 import { inputExpr } from "./inputs.ts";
 import type { Ctx, OpDef } from "./types.ts";
 

@@ -1,11 +1,12 @@
 // View ops: reshape, permute, expand and slice. No kernel runs; every leaf of the input's
 // expression gets new strides (expr.ts). Their VJPs undo the index mapping.
 
+import { zeros } from "../create.ts";
 import { ShapeError } from "../errors.ts";
 import { expandExpr, permuteExpr, reshapeExpr, sliceExpr } from "../expr.ts";
-import { permute, reshape, setSlice, zeros } from "../functions.ts";
 import { sizeOf } from "../shape.ts";
 import type { OpAttrs } from "./attrs.ts";
+import { permute, reshape, setSlice } from "./call.ts";
 import type { OpDef } from "./types.ts";
 
 type ViewAttrs = Pick<OpAttrs, "reshape" | "permute" | "expand" | "slice">;

@@ -10,9 +10,18 @@ type ImageImpls = {
   [K in "gram" | "dropout" | "resize2d" | "resize2dGrad" | "correlate1d"]: Impl<K>;
 };
 
+/** Keys' cubic convolution kernel with a = −0.75 (PyTorch's bicubic), at distance x. */
+function cubicWeight(x: number): number {
+  const a = -0.75;
+  const d = Math.abs(x);
+  if (d <= 1) return (a + 2) * d ** 3 - (a + 3) * d ** 2 + 1;
+  if (d < 2) return a * d ** 3 - 5 * a * d ** 2 + 8 * a * d - 4 * a;
+  return 0;
+}
+
 /**
  * Where output o of `out` samples an axis of length `size` (PyTorch's upsample formulas):
- * up to two source indices with their weights.
+ * up to four source indices with their weights.
  */
 function taps(o: number, size: number, out: number, mode: ResizeMode, alignCorners: boolean) {
   if (mode === "nearest") {
@@ -20,9 +29,20 @@ function taps(o: number, size: number, out: number, mode: ResizeMode, alignCorne
     const i = Math.min(Math.floor((o * size) / out), size - 1);
     return [{ i, weight: 1 }];
   }
+  if (mode === "nearest-exact") {
+    // pixel centres line up: src = floor((o + 0.5) · size / out)
+    return [{ i: Math.min(Math.floor(((o + 0.5) * size) / out), size - 1), weight: 1 }];
+  }
   let src: number;
   if (alignCorners) src = out > 1 ? (o * (size - 1)) / (out - 1) : 0;
-  else src = Math.max(((o + 0.5) * size) / out - 0.5, 0);
+  else src = ((o + 0.5) * size) / out - 0.5;
+  if (mode === "bicubic") {
+    // inputs floor(src) − 1 … + 2, clamped into the image; src itself is not clamped
+    const i = Math.floor(src);
+    const clampIndex = (k: number) => Math.min(Math.max(k, 0), size - 1);
+    return [-1, 0, 1, 2].map((k) => ({ i: clampIndex(i + k), weight: cubicWeight(src - (i + k)) }));
+  }
+  src = Math.max(src, 0);
   const i0 = Math.min(Math.floor(src), size - 1);
   const i1 = Math.min(i0 + 1, size - 1);
   const l1 = src - i0;

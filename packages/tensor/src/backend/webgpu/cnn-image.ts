@@ -6,7 +6,7 @@ import dropoutWgsl from "../../../../../shaders/dropout.wgsl";
 import gramWgsl from "../../../../../shaders/gram.wgsl";
 import resizeWgsl from "../../../../../shaders/resize2d.wgsl";
 import { sizeOf } from "../../shape.ts";
-import type { CnnRoutines } from "../cnn-routines.ts";
+import type { CnnRoutines, ResizeMode } from "../cnn-routines.ts";
 import { planeChunks, planeGrid } from "./cnn-split.ts";
 import { exprLabel, exprShader, grid, inBytes, type Launch, type Planner } from "./launch.ts";
 
@@ -33,6 +33,9 @@ export function gramSplits(batch: number, channels: number, k: number, maxPerDim
   return { tiles, splits, kc };
 }
 
+/** The `mode` values of shaders/resize2d.wgsl, in its order (NEAREST = 0, …). */
+const RESIZE_MODES: readonly ResizeMode[] = ["nearest", "bilinear", "bicubic", "nearest-exact"];
+
 function resizePlan(
   a: CnnRoutines["resize2d" | "resize2dGrad"],
   grad: boolean,
@@ -40,12 +43,12 @@ function resizePlan(
   maxBinding: number,
 ): Launch[] {
   const input = grad ? (a as CnnRoutines["resize2dGrad"]).g : (a as CnnRoutines["resize2d"]).x;
-  const bilinear = a.mode === "bilinear";
-  const corners = bilinear && a.alignCorners ? ".alignCorners" : "";
+  const corners = a.alignCorners ? ".alignCorners" : "";
   const kernel = `resize2d${grad ? "Grad" : ""}.${a.mode}${corners}`;
   // src = scale·o (+ shift): (n-1)/(count-1) when corners align, n/count otherwise
   const scale = (n: number, count: number) =>
-    bilinear && a.alignCorners ? (count > 1 ? (n - 1) / (count - 1) : 0) : n / count;
+    a.alignCorners ? (count > 1 ? (n - 1) / (count - 1) : 0) : n / count;
+  const taps = { nearest: 1, "nearest-exact": 1, bilinear: 2, bicubic: 4 }[a.mode];
   const inPlane = a.h * a.w;
   const outPlane = a.oh * a.ow;
   const [writes, reads] = grad ? [inPlane, outPlane] : [outPlane, inPlane];
@@ -69,7 +72,7 @@ function resizePlan(
         w: a.w,
         oh: a.oh,
         ow: a.ow,
-        bilinear: bilinear ? 1 : 0,
+        mode: RESIZE_MODES.indexOf(a.mode),
         alignCorners: a.alignCorners ? 1 : 0,
         scaleH: scale(a.h, a.oh),
         scaleW: scale(a.w, a.ow),
@@ -80,7 +83,7 @@ function resizePlan(
       ranges: c.ranges,
       workgroups: planeGrid(gw, gh, c.count),
       bytes: 4 * c.count * (inPlane + outPlane),
-      flops: 3 * c.count * outPlane * (bilinear ? 4 : 1),
+      flops: 3 * c.count * outPlane * taps * taps,
     };
   });
 }

@@ -42,6 +42,17 @@ function avgSetup(win: AvgWindow): { constants: Record<string, number>; params: 
 
 const sizes = (a: Planes) => ({ h: a.h, w: a.w, oh: a.oh, ow: a.ow });
 
+/**
+ * 64 threads over (x, y, plane) for max_pool2d.wgsl: 8×8 of one plane, or for planes smaller
+ * than 8 outputs a side the next power of two per side and several planes per workgroup.
+ */
+function smallPlaneWorkgroup(ow: number, oh: number) {
+  const side = (n: number) => Math.min(8, 2 ** Math.ceil(Math.log2(Math.max(1, n))));
+  const WX = side(ow);
+  const WY = side(oh);
+  return { WX, WY, WZ: 64 / (WX * WY) };
+}
+
 export const poolPlanners: PoolPlanners = {
   maxPool2d: (a, maxPerDim, ctx) => {
     const kernel = a.indices ? "maxPool2d.indices" : "maxPool2d";
@@ -57,21 +68,23 @@ export const poolPlanners: PoolPlanners = {
       ctx.limits.maxStorageBufferBindingSize,
       maxPerDim,
     );
+    const wg = smallPlaneWorkgroup(a.ow, a.oh);
     return chunks.map((c): Launch => {
       const n = c.count * outPlane;
       return {
         kernel,
         source,
         entry: "main",
-        constants: windowConstants(a),
+        constants: { ...windowConstants(a), ...wg },
         params: {
           ...sizes(a),
+          planes: c.count,
           outOffset: c.offsets[0],
           xOffset: c.offsets[1],
         },
         storages: [a.out.storage, a.x.storage],
         ranges: c.ranges,
-        workgroups: planeGrid(a.ow, a.oh, c.count),
+        workgroups: [Math.ceil(a.ow / wg.WX), Math.ceil(a.oh / wg.WY), Math.ceil(c.count / wg.WZ)],
         bytes: 4 * c.count * (inPlane + outPlane),
         flops: n * a.kernel[0] * a.kernel[1],
       };

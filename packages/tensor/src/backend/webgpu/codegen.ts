@@ -4,8 +4,8 @@
 // constants live in the uniform word array `params.ex`, so one pipeline serves every shape.
 
 import { type DType, wgslType } from "../../dtype.ts";
-import type { Expr, Leaf } from "../../expr.ts";
-import { contiguousStrides, type Shape } from "../../shape.ts";
+import { type Expr, type Leaf, leavesOf } from "../../expr.ts";
+import type { Shape } from "../../shape.ts";
 import type { Storage } from "../backend.ts";
 
 export interface ExprCode {
@@ -32,9 +32,42 @@ function instantiate(wgsl: string, names: Record<string, string>): string {
 }
 
 /**
+ * Dims of `shape` merged wherever every leaf steps through two neighbours as through one dim
+ * (stride[d] = stride[d+1] · size[d+1], which a broadcast's 0 = 0 · n also meets); size-1 dims
+ * are dropped. A contiguous [64, 128, 128] read is one dim of 2^20, a per-channel bias over
+ * [1, 64, 128, 128] two dims. Each merged dim costs the kernel a division and a remainder per
+ * element: on CPU adapters integer division is not vectorised, so this is the dearest part of
+ * a strided read.
+ */
+export function collapseDims(
+  shape: Shape,
+  dims: readonly number[],
+  leaves: readonly Leaf[],
+): { sizes: number[]; strides: Map<Leaf, number[]> } {
+  const sizes: number[] = [];
+  const strides = new Map<Leaf, number[]>(leaves.map((l) => [l, []]));
+  for (const d of dims) {
+    const n = shape[d];
+    if (n === 1) continue;
+    const k = sizes.length - 1;
+    if (k >= 0 && leaves.every((l) => strides.get(l)![k] === l.strides[d] * n)) {
+      sizes[k] *= n;
+      for (const l of leaves) strides.get(l)![k] = l.strides[d];
+    } else {
+      sizes.push(n);
+      for (const l of leaves) strides.get(l)!.push(l.strides[d]);
+    }
+  }
+  return { sizes, strides };
+}
+
+/**
  * @param fnName    name of the generated function
  * @param binding   first binding number for its storages
  * @param wordBase  index of its first word in params.ex
+ * @param split     absent: `fn NAME(i: u32)`, i the flat index. A number: `fn NAME(r: u32, j: u32)`,
+ *                  r the flat index over the first `split` dims and j over the rest (a reduction's
+ *                  row and its element), so a row's loop never divides to find the row again.
  */
 export function genExpr(
   expr: Expr,
@@ -42,6 +75,7 @@ export function genExpr(
   fnName: string,
   binding: number,
   wordBase: number,
+  split?: number,
 ): ExprCode {
   const words: number[] = [];
   const word = (v: number) => {
@@ -51,13 +85,20 @@ export function genExpr(
   const storages: Storage[] = [];
   const varOf = new Map<Storage, string>();
   const lines: string[] = [];
-  const rank = shape.length;
-  const contiguous = contiguousStrides(shape);
-
-  // Coordinates are computed once, only if some leaf needs them.
-  const leafIsLinear = (l: Leaf) =>
-    shape.every((d, i) => d === 1 || l.strides[i] === contiguous[i]);
-  let needCoords = false;
+  const dims = shape.map((_, d) => d);
+  // Index groups: each is a flat index variable over some dims, merged where the leaves allow.
+  const groups =
+    split === undefined
+      ? [{ index: "i", dims }]
+      : [
+          { index: "r", dims: dims.slice(0, split) },
+          { index: "j", dims: dims.slice(split) },
+        ];
+  const leaves = leavesOf(expr);
+  const layouts = groups.map((g) => ({ ...g, ...collapseDims(shape, g.dims, leaves) }));
+  // Coordinates of a group are computed (divisions) only if some leaf needs them; a group that
+  // merged into one dim is its own coordinate.
+  const needCoords = layouts.map(() => false);
   const names = new Map<Expr, string>();
   const body: string[] = [];
   let tmp = 0;
@@ -75,18 +116,18 @@ export function genExpr(
         varOf.set(e.storage, v);
         storages.push(e.storage);
       }
-      const off = `bitcast<i32>(${word(e.offset)})`;
-      let index: string;
-      if (leafIsLinear(e)) index = `u32(${off} + i32(i))`;
-      else {
-        needCoords = true;
-        const terms = e.strides.map((s, d) =>
-          shape[d] === 1 ? "" : ` + i32(c${d}) * bitcast<i32>(${word(s)})`,
-        );
-        index = `u32(${off}${terms.join("")})`;
-      }
+      let index = `bitcast<i32>(${word(e.offset)})`;
+      layouts.forEach((g, k) => {
+        const st = g.strides.get(e)!;
+        st.forEach((s, m) => {
+          if (s === 0) return;
+          const c = g.sizes.length === 1 ? g.index : `${g.index}${m}`;
+          if (g.sizes.length > 1) needCoords[k] = true;
+          index += s === 1 ? ` + i32(${c})` : ` + i32(${c}) * bitcast<i32>(${word(s)})`;
+        });
+      });
       ref = `${fnName}_t${tmp++}`;
-      body.push(`  let ${ref} = ${v}[${index}];`);
+      body.push(`  let ${ref} = ${v}[u32(${index})];`);
     } else {
       const subs: Record<string, string> = {
         T: wgslType(e.ctype),
@@ -111,16 +152,25 @@ export function genExpr(
       `@group(0) @binding(${binding + k}) var<storage, read> ${varOf.get(s)}: array<${wgslType(s.dtype)}>;`,
     );
   });
-  lines.push(`fn ${fnName}(i: u32) -> ${wgslType(expr.dtype)} {`);
-  if (needCoords) {
-    // The shape, read from params.ex like every other size.
-    const dims = shape.map((d) => word(d));
-    lines.push("  var rest = i;");
-    for (let d = rank - 1; d >= 0; d--) {
-      lines.push(`  let c${d} = rest % ${dims[d]};`);
-      if (d > 0) lines.push(`  rest = rest / ${dims[d]};`);
+  const args = groups.map((g) => `${g.index}: u32`).join(", ");
+  lines.push(`fn ${fnName}(${args}) -> ${wgslType(expr.dtype)} {`);
+  const small = shape.reduce((a, b) => a * b, 1) < 1 << 22;
+  layouts.forEach((g, k) => {
+    if (!needCoords[k]) return;
+    // The merged sizes, read from params.ex like every other size. The outermost coordinate
+    // needs no remainder: the index is in range.
+    const sizes = g.sizes.map((n) => word(n));
+    const x = g.index;
+    lines.push(`  var ${x}_rest = ${x};`);
+    for (let m = sizes.length - 1; m > 0; m--) {
+      // Below 2^22 elements the quotient comes from a float division (prelude.wgsl: udiv22).
+      const q = small ? `udiv22(${x}_rest, ${sizes[m]})` : `${x}_rest / ${sizes[m]}`;
+      lines.push(`  let ${x}_q${m} = ${q};`);
+      lines.push(`  let ${x}${m} = ${x}_rest - ${x}_q${m} * ${sizes[m]};`);
+      lines.push(`  ${x}_rest = ${x}_q${m};`);
     }
-  }
+    lines.push(`  let ${x}0 = ${x}_rest;`);
+  });
   lines.push(...body, `  return ${result};`, "}");
   return { code: lines.join("\n"), storages, words };
 }

@@ -9,23 +9,14 @@ import matmulWgsl from "../../../../../shaders/matmul.wgsl";
 import matmulBatchWgsl from "../../../../../shaders/matmul_batch.wgsl";
 import matvecWgsl from "../../../../../shaders/matvec.wgsl";
 import padWgsl from "../../../../../shaders/pad.wgsl";
-import reduceWgsl from "../../../../../shaders/reduce.wgsl";
 import { wgslType } from "../../dtype.ts";
 import { sizeOf } from "../../shape.ts";
-import type { Region, Routines } from "../backend.ts";
+import type { Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
 import { convPlanners } from "./conv.ts";
 import { matmulPlan } from "./conv-forward.ts";
-import {
-  checkRank,
-  exprLabel,
-  exprShader,
-  grid,
-  inBytes,
-  type Launch,
-  type Planner,
-  pad8,
-} from "./launch.ts";
+import { checkRank, exprLabel, exprShader, grid, inBytes, type Planner, pad8 } from "./launch.ts";
+import { reducePlan } from "./reduce.ts";
 
 /** Rows of A and output columns per workgroup of shaders/matvec.wgsl (MAXM, COLS, KN_COLS). */
 const MATVEC_MAX_M = 4;
@@ -40,6 +31,9 @@ const MATVEC_KN_COLS = 64;
  */
 export const matmulTuning = { viaConv: true, minWork: 128 ** 3 };
 
+/** Elements per thread of shaders/elementwise.wgsl (its PER). */
+export const elementwiseTuning = { perThread: 4 };
+
 export const planners: { [K in keyof Routines]: Planner<K> } = {
   ...convPlanners,
   ...cnnPlanners,
@@ -53,13 +47,14 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
       { outType: wgslType(expr.dtype) },
       kernel,
     );
-    const g = grid(n, maxPerDim);
+    const per = elementwiseTuning.perThread;
+    const g = grid(Math.ceil(n / per), maxPerDim);
     return [
       {
         kernel,
         source: s.source,
         entry: "main",
-        constants: {},
+        constants: { PER: per },
         params: { n, outOffset: out.offset, rowStride: g.rowStride, ex: s.ex },
         storages: [out.storage, ...s.storages],
         workgroups: g.workgroups,
@@ -69,7 +64,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     ];
   },
 
-  reduce: (args, maxPerDim) => reducePlan(args, maxPerDim),
+  reduce: reducePlan,
 
   argmax: ({ op, expr, shape, outer, inner, out }, maxPerDim) => {
     if (outer === 0) return [];
@@ -269,54 +264,3 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     ];
   },
 };
-
-const CHUNK = 4096;
-
-/**
- * Reductions: thread-per-row for short rows; otherwise workgroups over chunks of CHUNK
- * elements, followed by passes over the partial results until one value per row remains.
- * The passes after the first are planned by the backend (they need a scratch buffer).
- */
-function reducePlan(args: Routines["reduce"], maxPerDim: number, scratch?: Region): Launch[] {
-  const { op, expr, shape, outer, inner, out } = args;
-  if (outer === 0) return [];
-  const type = wgslType(expr.dtype);
-  const f32 = type === "f32";
-  const identity =
-    op === "sum"
-      ? `${type}(0)`
-      : op === "max"
-        ? f32
-          ? "-inf_()"
-          : "i32(-2147483647 - 1)"
-        : f32
-          ? "inf_()"
-          : "i32(2147483647)";
-  const combine = op === "sum" ? "a + b" : `${op}(a, b)`;
-  const kernel = `${op}(${exprLabel(expr)})`;
-  const s = exprShader(
-    reduceWgsl,
-    [{ expr, shape, fn: "value" }],
-    { type, combine, identity },
-    kernel,
-  );
-  const short = inner <= 64;
-  const chunks = short ? 1 : Math.ceil(inner / CHUNK);
-  const target = scratch ?? out;
-  const g = grid(outer, maxPerDim);
-  return [
-    {
-      kernel,
-      source: s.source,
-      entry: short ? "rows" : "tree",
-      constants: (short ? {} : { WG: 256 }) as Record<string, number>,
-      params: { outer, inner, chunk: CHUNK, chunks, outOffset: target.offset, ex: s.ex },
-      storages: [target.storage, ...s.storages],
-      workgroups: short ? g.workgroups : [chunks, Math.min(outer, 65535), Math.ceil(outer / 65535)],
-      bytes: inBytes(s.storages) + outer * chunks * 4,
-      flops: outer * inner,
-    },
-  ];
-}
-
-export { CHUNK, reducePlan };

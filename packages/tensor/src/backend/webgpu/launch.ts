@@ -47,7 +47,7 @@ export function grid(
 /** Fill an expression-reading shader: the value function(s), the word count, the prelude. */
 export function exprShader(
   template: string,
-  exprs: { expr: Expr; shape: Shape; fn: string }[],
+  exprs: { expr: Expr; shape: Shape; fn: string; split?: number }[],
   slots: Record<string, string>,
   label: string,
 ) {
@@ -56,7 +56,7 @@ export function exprShader(
   const code: string[] = [];
   const storages: Storage[] = [];
   for (const e of exprs) {
-    const g = genExpr(e.expr, e.shape, e.fn, binding, words.length);
+    const g = genExpr(e.expr, e.shape, e.fn, binding, words.length, e.split);
     binding += g.storages.length;
     words.push(...g.words);
     code.push(g.code);

@@ -2,8 +2,7 @@
 // uniforms go into a CPU-side arena that is written just before that submit. Readbacks flush.
 // With tracing on, each dispatch gets its own compute pass wrapped in timestamp writes.
 
-import { DEBUG_TIMING, debugLog } from "../../debug.ts";
-import { engine } from "../../engine.ts";
+import { DEBUG_TIMING, debugLog, debugState } from "../../debug.ts";
 import type { DispatchRecord } from "../../trace.ts";
 
 const ARENA_BYTES = 1 << 16;
@@ -21,6 +20,8 @@ export interface DispatchInfo {
   op: string;
   kernel: string;
   wgsl: string;
+  entry: string;
+  params: Readonly<Record<string, number | readonly number[]>>;
   bytes: number;
   flops: number;
 }
@@ -82,7 +83,7 @@ export class Recorder {
   }
 
   private get timing(): boolean {
-    return this.timestamps && (this.traced !== null || engine.debug >= DEBUG_TIMING);
+    return this.timestamps && (this.traced !== null || debugState.level >= DEBUG_TIMING);
   }
 
   dispatch(
@@ -199,7 +200,7 @@ export class Recorder {
     r.buffer.destroy();
     for (const rec of r.records) {
       rec.timeMs = Number(ticks[rec.q + 1] - ticks[rec.q]) / 1e6;
-      if (engine.debug >= DEBUG_TIMING) {
+      if (debugState.level >= DEBUG_TIMING) {
         debugLog(
           `${rec.kernel.padEnd(28)} ${rec.timeMs.toFixed(3).padStart(9)} ms  wg ${rec.workgroups.join("×")}  (${rec.op})`,
         );

@@ -1,14 +1,12 @@
 // The WebGPU backend: storages are GPU buffers from a pool, routines become dispatches recorded
 // into one command encoder per step, and readback is the only thing that waits.
 
-import { DEBUG_WGSL, debugLog } from "../../debug.ts";
+import { DEBUG_WGSL, debugLog, debugState } from "../../debug.ts";
 import type { DType, HostArray } from "../../dtype.ts";
-import { engine } from "../../engine.ts";
 import { DeviceError, fmtBytes } from "../../errors.ts";
-import { contiguousLeaf } from "../../expr.ts";
 import type { DispatchRecord } from "../../trace.ts";
 import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
-import { CHUNK, planners, reducePlan } from "./kernels.ts";
+import { planners } from "./kernels.ts";
 import type { Launch, PlanContext } from "./launch.ts";
 import { type ParamsLayout, packParams, parseParams } from "./params.ts";
 import { BufferPool } from "./pool.ts";
@@ -245,10 +243,6 @@ export class WebGPUBackend implements Backend {
 
   run<K extends keyof Routines>(routine: K, args: Routines[K]): void {
     this.check();
-    if (routine === "reduce") {
-      this.reduce(args as Routines["reduce"]);
-      return;
-    }
     const plan = planners[routine] as (a: Routines[K], max: number, ctx: PlanContext) => Launch[];
     const temps: Storage[] = [];
     const ctx: PlanContext = {
@@ -270,26 +264,11 @@ export class WebGPUBackend implements Backend {
     }
   }
 
-  /** Long rows reduce in passes: chunks to partials in a scratch buffer, partials to the result. */
-  private reduce(args: Routines["reduce"]): void {
-    const chunks = args.inner <= 64 ? 1 : Math.ceil(args.inner / CHUNK);
-    const max = this.info.limits.maxComputeWorkgroupsPerDimension;
-    if (chunks === 1) {
-      for (const l of reducePlan(args, max)) this.launch(l);
-      return;
-    }
-    const scratch = this.alloc(args.expr.dtype, args.outer * chunks);
-    for (const l of reducePlan(args, max, { storage: scratch, offset: 0 })) this.launch(l);
-    const shape = [args.outer, chunks];
-    this.reduce({ ...args, expr: contiguousLeaf(scratch, shape), shape, inner: chunks });
-    this.free(scratch);
-  }
-
   private pipeline(l: Launch) {
     const key = `${l.entry}|${JSON.stringify(l.constants)}|${l.source}`;
     let hit = this.pipelines.get(key);
     if (!hit) {
-      if (engine.debug >= DEBUG_WGSL)
+      if (debugState.level >= DEBUG_WGSL)
         debugLog(`new pipeline ${l.kernel} (${l.entry}):\n${l.source}`);
       const module = this.device.createShaderModule({ label: l.kernel, code: l.source });
       const pipeline = this.device.createComputePipeline({
@@ -329,6 +308,8 @@ export class WebGPUBackend implements Backend {
       op: this.currentOp,
       kernel: l.kernel,
       wgsl: l.source,
+      entry: l.entry,
+      params: l.params,
       bytes: l.bytes,
       flops: l.flops,
     });

@@ -1,0 +1,247 @@
+// `sheep style CONTENT STYLE [STYLE…] --out FILE`: neural style transfer as a thin shell over
+// @sheep/algorithms' stylize. Ctrl-C stops after the current step and writes what is done.
+
+import { mkdirSync } from "node:fs";
+import { extname, join } from "node:path";
+import {
+  type DreamModel,
+  GRAM_NORMALIZATIONS,
+  type GramNormalization,
+  loadDreamModel,
+  type ModelName,
+  parseLayerWeights,
+  readImageTensor,
+  STYLE_LAYERS,
+  type StyleOptions,
+  type StyleProgress,
+  stylize,
+  writeImageTensor,
+} from "@sheep/algorithms/node";
+import { loadGoogLeNetFile } from "@sheep/models/node";
+import { init, resize2d, type Tensor } from "@sheep/tensor";
+import { type Command, num, UsageError } from "../args.ts";
+import { ProgressBar } from "../progress.ts";
+import { existing, interruptible } from "./dream.ts";
+
+const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
+
+  --model NAME               the network (default: googlenet, shipped; vgg16|vgg19 with weights)
+  --weights FILE             a safetensors VGG16/19 file
+  --size N                   the output's longer side in pixels (default 512)
+  --steps N                  optimisation steps per scale (default 200)
+  --optimizer lbfgs|adam     (default lbfgs)              --lr X   step size (adam: 0.02)
+  --style-weights "W,…"      blend weights of the style images (default equal)
+  --content-weight X         (default 5)   --style-weight X (default 100)   --tv-weight X (1e-3)
+  --content-layer L          (default: the model's, VGG relu4_2)
+  --style-layers "L:W,…"     (default: the model's, VGG relu1_1 … relu5_1)
+  --normalization N          gatys|johnson|neural-style (default neural-style)
+  --style-scale S            style images' size relative to the output (default 1)
+  --init content|noise|style start image (default content)
+  --preserve-colour MODE     none|luminance|match: keep the content's colours (default none)
+  --scales N                 coarse-to-fine scales (default 1)   --scale-ratio R (default 2)
+  --average N                return the mean of the last N iterates (default 0: off)
+  --mask FILE                style only where this image is white (grey levels blend)
+  --param pixel|fourier      what is optimised (default pixel; fourier: decorrelated spectrum)
+  --tile auto|N|off          tile side for images past the device's limits (default auto)
+  --seed N                   random seed (default 0)
+  --frames DIR               write the image every --frame-every steps (default 10) to DIR
+
+  --out FILE: .png or .jpg, written atomically (a temporary file, then renamed).`;
+
+type Values = Record<string, unknown>;
+
+/**
+ * The shipped GoogLeNet (packages/models/weights) as a DreamModel: every Caffe blob is a tap.
+ * A stand-in until @sheep/algorithms' loadDreamModel offers "googlenet" itself.
+ */
+async function googlenet(): Promise<DreamModel> {
+  const g = await loadGoogLeNetFile();
+  return {
+    name: "googlenet",
+    taps: g.net.tapNames,
+    inputSize: g.info.inputSize,
+    preprocess: (x) => g.preprocessing.normalize(x),
+    forward: (x, taps) => g.net.forward(x, taps),
+  };
+}
+
+function oneOf<T extends string>(v: unknown, flag: string, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as T))
+    throw new UsageError(`--${flag} must be ${allowed.join(", ")}, got "${v}"`);
+  return v as T;
+}
+
+function parseWeights(v: unknown, count: number): number[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = String(v).split(",");
+  const w = parts.map(Number);
+  if (parts.length !== count || w.some((x) => !(x >= 0)) || !w.some((x) => x > 0)) {
+    throw new UsageError(
+      `--style-weights needs ${count} numbers ≥ 0 (one per style image, not all 0), got "${v}"`,
+    );
+  }
+  return w;
+}
+
+function styleOptions(v: Values, styles: number): StyleOptions {
+  const tile = v.tile as string | undefined;
+  return {
+    steps: num(v.steps, "steps", { int: true, min: 1 }),
+    optimizer: oneOf(v.optimizer, "optimizer", ["lbfgs", "adam"]),
+    lr: num(v.lr, "lr", { min: 0 }),
+    blend: parseWeights(v["style-weights"], styles),
+    contentWeight: num(v["content-weight"], "content-weight", { min: 0 }),
+    styleWeight: num(v["style-weight"], "style-weight", { min: 0 }),
+    tvWeight: num(v["tv-weight"], "tv-weight", { min: 0 }),
+    contentLayer: v["content-layer"] as string | undefined,
+    styleLayers:
+      v["style-layers"] === undefined
+        ? undefined
+        : Object.fromEntries(parseLayerWeights(v["style-layers"] as string)),
+    normalization: oneOf<GramNormalization>(v.normalization, "normalization", GRAM_NORMALIZATIONS),
+    styleScale: num(v["style-scale"], "style-scale", { min: 0.05 }),
+    init: oneOf(v.init, "init", ["content", "noise", "style"]),
+    preserveColour: oneOf(v["preserve-colour"], "preserve-colour", ["none", "luminance", "match"]),
+    scales: num(v.scales, "scales", { int: true, min: 1 }),
+    scaleRatio: num(v["scale-ratio"], "scale-ratio", { min: 1 }),
+    average: num(v.average, "average", { int: true, min: 0 }),
+    parameterization: oneOf(v.param, "param", ["pixel", "fourier"]),
+    tile:
+      tile === undefined || tile === "auto"
+        ? "auto"
+        : tile === "off"
+          ? "off"
+          : num(tile, "tile", { int: true, min: 16 }),
+    seed: num(v.seed, "seed", { int: true, min: 0 }),
+  };
+}
+
+/** An image at most `size` px on its longer side (never enlarged). */
+function fit(x: Tensor, size: number): Tensor {
+  const [h, w] = x.shape.slice(2);
+  const s = Math.min(1, size / Math.max(h, w));
+  return s === 1
+    ? x
+    : resize2d(x, [Math.max(1, Math.round(h * s)), Math.max(1, Math.round(w * s))]);
+}
+
+/** "relu1_1 3.2e+1" for each term: short enough for one progress line. */
+function lossNote(p: StyleProgress): string {
+  const e = (x: number) => x.toExponential(1);
+  const layers = Object.entries(p.style).map(([k, x]) => `${k} ${e(x)}`);
+  return [`content ${e(p.content)}`, ...layers, `tv ${e(p.tv)}`].join(" · ");
+}
+
+async function run(v: Values, positionals: string[]): Promise<number> {
+  if (positionals.length < 2)
+    throw new UsageError(
+      "needs a CONTENT image and at least one STYLE image (see `sheep style --help`)",
+    );
+  const out = v.out as string | undefined;
+  if (!out) throw new UsageError("needs --out FILE");
+  if (![".png", ".jpg", ".jpeg"].includes(extname(out).toLowerCase()))
+    throw new UsageError(`--out must end in .png, .jpg or .jpeg, got "${out}"`);
+  const [contentPath, ...stylePaths] = positionals;
+  const options = styleOptions(v, stylePaths.length);
+  const size = num(v.size, "size", { int: true, min: 16 }) ?? 512;
+  const frameEvery = num(v["frame-every"], "frame-every", { int: true, min: 1 }) ?? 10;
+  const model = (v.model as ModelName | undefined) ?? ("googlenet" as ModelName);
+  if (!["googlenet", "face", "vgg16", "vgg19"].includes(model))
+    throw new UsageError(`--model must be googlenet, face, vgg16 or vgg19, got "${model}"`);
+  const frames = v.frames as string | undefined;
+  existing(contentPath, "content image");
+  for (const p of stylePaths) existing(p, "style image");
+  const maskPath = v.mask === undefined ? undefined : existing(v.mask as string, "mask image");
+
+  await init();
+  const content = fit(await readImageTensor(contentPath), size);
+  const styles = await Promise.all(stylePaths.map(readImageTensor));
+  let mask: Tensor | undefined;
+  if (maskPath) {
+    // the mask's grey level (mean of R, G, B) at the content's size
+    const m = await readImageTensor(maskPath);
+    mask = resize2d(m.mean(1, true), [content.shape[2], content.shape[3]]);
+  }
+  const known = STYLE_LAYERS[model];
+  const taps = [
+    ...(options.contentLayer ? [options.contentLayer] : known?.content ? [known.content] : []),
+    ...Object.keys(options.styleLayers ?? known?.style ?? {}),
+  ];
+  const loaded =
+    model === ("googlenet" as ModelName)
+      ? { model: await googlenet(), note: undefined }
+      : await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
+  if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
+  if (frames) mkdirSync(frames, { recursive: true });
+  const { signal, done } = interruptible("styling");
+  let bar: ProgressBar | null = null;
+  const onProgress = async (p: StyleProgress) => {
+    bar ??= new ProgressBar(`style (${loaded.model.name})`, p.totalSteps);
+    const where = p.scales > 1 ? `scale ${p.scale + 1}/${p.scales} · ` : "";
+    bar.update(p.done, `${where}step ${p.step}/${p.steps} · ${lossNote(p)}`);
+    if (p.preview && frames) {
+      const name = join(frames, `frame-${String(p.done).padStart(4, "0")}.png`);
+      await writeImageTensor(name, p.preview); // the preview lives only during this call
+    }
+  };
+  let image: Tensor;
+  try {
+    const result = await stylize(
+      loaded.model,
+      content,
+      styles,
+      { ...options, mask, previewEvery: frames ? frameEvery : 0 },
+      onProgress,
+      signal,
+    );
+    image = result.image;
+    await writeImageTensor(out, image);
+  } finally {
+    done();
+    (bar as ProgressBar | null)?.finish();
+  }
+  if (signal.aborted) {
+    process.stderr.write(`sheep: interrupted; wrote what was finished to ${out}\n`);
+    return 130;
+  }
+  process.stderr.write(`sheep: wrote ${out}\n`);
+  return 0;
+}
+
+export const styleCommand: Command = {
+  name: "style",
+  summary: "neural style transfer (Gatys): a photo in the style of one or more paintings",
+  usage: USAGE,
+  options: Object.fromEntries(
+    [
+      "out",
+      "model",
+      "weights",
+      "size",
+      "steps",
+      "optimizer",
+      "lr",
+      "style-weights",
+      "content-weight",
+      "style-weight",
+      "tv-weight",
+      "content-layer",
+      "style-layers",
+      "normalization",
+      "style-scale",
+      "init",
+      "preserve-colour",
+      "scales",
+      "scale-ratio",
+      "average",
+      "mask",
+      "param",
+      "tile",
+      "seed",
+      "frames",
+      "frame-every",
+    ].map((k) => [k, { type: "string" as const, ...(k === "out" ? { short: "o" } : {}) }]),
+  ),
+  run: (v, positionals) => run(v, positionals),
+};
