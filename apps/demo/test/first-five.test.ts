@@ -154,14 +154,14 @@ test("a picture too big for the device is refused in words; a smaller working si
   expect(await waitJob(page, "dream-progress")).toMatch(/Dream finished: 128×128/);
 }, 300_000);
 
-test("the dream controls fit a 400 px wide window", async () => {
+test("the dream page (header, tabs and controls) fits a 400 px wide window", async () => {
   const { page } = app;
   await page.setViewport({ width: 400, height: 800 });
   await showPage(page, "#dream");
   await new Promise((r) => setTimeout(r, 200));
   const overflow = await page.evaluate(() => {
     const wide: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>(".dream-page .controls *")) {
+    for (const el of document.querySelectorAll<HTMLElement>("header *, .dream-page .controls *")) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > window.innerWidth + 0.5)
         wide.push(`${el.tagName}.${el.className} ${Math.round(r.right)}`);
