@@ -123,9 +123,9 @@ test("after a failed job the next dream, visualisation and traced step run, no r
   expect((await canvasStats(page, "#dream-result")).std).toBeGreaterThan(5);
   await showPage(page, "#engine");
   await page.click("#trace-run");
-  expect(await waitJob(page, "trace-progress")).toMatch(/Trace finished: \d+ dispatches/);
+  expect(await waitJob(page, "trace-progress", 300_000)).toMatch(/Trace finished: \d+ dispatches/);
   expect(app.errors.filter((e) => e.startsWith("page:"))).toEqual([]);
-}, 480_000);
+}, 900_000);
 
 test("a picture too big for the device is refused in words; a smaller working size runs", async () => {
   const { page } = app;
