@@ -2,7 +2,7 @@
 // 1,000 classes) in safetensors; the text and JSON outputs, and the one-line errors.
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -67,38 +67,24 @@ describe("sheep classify", () => {
     }
   });
 
-  // A real photo (scikit-image's Chelsea, CC0) from the development machines' ../shared/images.
-  const chelsea = join(
-    import.meta.dirname,
-    "..",
-    "..",
-    "..",
-    "..",
-    "shared",
-    "images",
-    "chelsea.png",
-  );
-  if (!existsSync(chelsea))
-    console.log(`classify: the GoogLeNet photo test is skipped (no ${chelsea})`);
-  test.skipIf(!existsSync(chelsea))(
-    "by default, the shipped GoogLeNet: Chelsea is a cat",
-    async () => {
-      const r = await run("classify", chelsea, "--json");
-      expect(r.code, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout) as {
-        model: string;
-        predictions: { label: string; probability: number }[];
-      };
-      expect(out.model).toBe("googlenet");
-      // The five domestic-cat classes (tabby, tiger, Persian, Siamese, Egyptian) hold most of the
-      // probability (97% measured); "over half" leaves room for any backend's rounding.
-      const cats = out.predictions.filter((p) =>
-        /\b(tabby|tiger cat|Persian cat|Siamese cat|Egyptian cat)\b/.test(p.label),
-      );
-      expect(cats.reduce((a, p) => a + p.probability, 0)).toBeGreaterThan(0.5);
-      expect(cats.map((p) => p.label)).toContain(out.predictions[0].label);
-    },
-  );
+  // A real photo shipped with the project (scikit-image's Chelsea, CC0; apps/demo/static/samples).
+  const chelsea = join(import.meta.dirname, "..", "..", "demo", "static", "samples", "chelsea.png");
+  test("by default, the shipped GoogLeNet: Chelsea is a cat", async () => {
+    const r = await run("classify", chelsea, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      model: string;
+      predictions: { label: string; probability: number }[];
+    };
+    expect(out.model).toBe("googlenet");
+    // The five domestic-cat classes (tabby, tiger, Persian, Siamese, Egyptian) hold most of the
+    // probability (97% measured); "over half" leaves room for any backend's rounding.
+    const cats = out.predictions.filter((p) =>
+      /\b(tabby|tiger cat|Persian cat|Siamese cat|Egyptian cat)\b/.test(p.label),
+    );
+    expect(cats.reduce((a, p) => a + p.probability, 0)).toBeGreaterThan(0.5);
+    expect(cats.map((p) => p.label)).toContain(out.predictions[0].label);
+  });
 
   test("errors: one line, exit 2 for usage and 1 for everything else", async () => {
     const usage = [["classify"], ["classify", image, "--top", "0"], ["classify", image, "extra"]];

@@ -1,9 +1,8 @@
 // The shipped GoogLeNet and SqueezeNet behind the DreamModel interface: their taps and class
 // names, minSize against Caffe's size rules worked out here by hand, GoogLeNet's classifier
 // applied convolutionally (equal to Caffe's own at 224², a map beyond), real photos from
-// ../shared/images classified, and a class-targeted dream whose objective rises.
+// apps/demo/static/samples classified, and a class-targeted dream whose objective rises.
 
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { classify, loadGoogLeNetFile, loadSqueezeNetFile } from "@sheep/models/node";
 import { add, flatten, matmul, noGrad, randn, tidy, transpose } from "@sheep/tensor";
@@ -94,12 +93,10 @@ describe("googLeNetDreamModel", () => {
   });
 });
 
-// Real photos from the development machines' ../shared/images (scikit-image's samples, CC0).
-const images = join(import.meta.dirname, "..", "..", "..", "..", "shared", "images");
-const haveImages = existsSync(join(images, "chelsea.png"));
-if (!haveImages) console.log(`googlenet: the photo tests are skipped (no ${images})`);
+// Real photos shipped with the project (scikit-image's samples, CC0; credits in CREDITS.md there).
+const images = join(import.meta.dirname, "..", "..", "..", "apps", "demo", "static", "samples");
 
-describe.skipIf(!haveImages)("real photos", () => {
+describe("real photos", () => {
   // What is asserted, and why it is robust: a cat photo's probability lies mostly on the five
   // domestic-cat classes (GoogLeNet 97%, SqueezeNet 98% measured) and the coffee photo's top
   // class is espresso (97% / 99.8%); "over half" and "top-1" leave wide room for rounding.
