@@ -60,3 +60,17 @@ export function checkChannels(
       `${which} out of range`,
   );
 }
+
+/** `--prototxt` and `--synsets` for `--model caffe` (a user's own Caffe net); refused otherwise. */
+export function caffeFiles(
+  v: Record<string, unknown>,
+  model: string | undefined,
+): { prototxt?: string; labels?: string } {
+  const prototxt = v.prototxt as string | undefined;
+  const labels = v.synsets as string | undefined;
+  if ((prototxt !== undefined || labels !== undefined) && model !== "caffe") {
+    const flag = prototxt !== undefined ? "--prototxt" : "--synsets";
+    throw new UsageError(`${flag} goes with --model caffe (a Caffe net of your own)`);
+  }
+  return { prototxt, labels };
+}

@@ -34,7 +34,7 @@ import {
 } from "@sheep/io";
 import { init, resize2d, type Tensor, tensor } from "@sheep/tensor";
 import { type Command, num, oneOf, UsageError, writable, writableDir } from "../args.ts";
-import { checkChannels, loadForLayers } from "../names.ts";
+import { caffeFiles, checkChannels, loadForLayers } from "../names.ts";
 import { duration, formatBytes, ProgressBar, phase } from "../progress.ts";
 import { DEFAULT_MAX_SIDE, shrinkRgba, workingSize } from "../size.ts";
 
@@ -50,10 +50,12 @@ const USAGE = `sheep dream IMAGE --out FILE [flags]
                              the result is written at that size
   --full-size                dream at the picture's own size (big photos: slow, tiled)
   --estimate                 print the time and memory estimate whatever the size
-  --model googlenet|squeezenet|face|vgg16|vgg19
+  --model googlenet|squeezenet|face|vgg16|vgg19|caffe
                              the network (default: googlenet, shipped with sheep)
   --weights FILE             a weights file for --model (default: the shipped one, or the
                              pulled VGG); alone, a VGG16/19 safetensors (timm, torchvision, Keras)
+  --prototxt FILE            with --model caffe: the deploy prototxt of a .caffemodel
+  --synsets FILE             with --model caffe: class names, one per line (synset_words.txt)
   --layers "L:W,…"           layers to amplify, with weights (default: the model's own)
   --channel N                amplify channel N of the first layer only
   --classes "C:W,…"          a class mixture by name or index, e.g. "hen:0.5,sports car:0.5"
@@ -200,7 +202,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   phase("loading the network");
   const named = spec.layers ? parseLayerWeights(spec.layers).map(([l]) => l) : [];
   const loaded = await loadForLayers(
-    { model, weights: v.weights as string | undefined, taps },
+    { model, weights: v.weights as string | undefined, taps, ...caffeFiles(v, model) },
     named,
   );
   if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
@@ -302,6 +304,8 @@ export const dreamCommand: Command = {
     estimate: { type: "boolean" },
     model: { type: "string" },
     weights: { type: "string" },
+    prototxt: { type: "string" },
+    synsets: { type: "string" },
     layers: { type: "string" },
     channel: { type: "string" },
     classes: { type: "string" },

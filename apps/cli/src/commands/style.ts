@@ -8,6 +8,7 @@ import {
   type GramNormalization,
   loadDreamModel,
   lossChartSvg,
+  MODEL_NAMES,
   type ModelName,
   parseLayerWeights,
   readImageTensor,
@@ -20,6 +21,7 @@ import {
 import { writeFileAtomic } from "@sheep/io";
 import { init, resize2d, type Tensor } from "@sheep/tensor";
 import { type Command, num, UsageError } from "../args.ts";
+import { caffeFiles } from "../names.ts";
 import { ProgressBar } from "../progress.ts";
 import { existing, interruptible } from "./dream.ts";
 
@@ -27,7 +29,9 @@ const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
 
   --model NAME               googlenet (default, shipped), face, squeezenet (give --style-layers),
                              vgg16|vgg19 (with --weights)
-  --weights FILE             a safetensors VGG16/19 file
+  --weights FILE             a safetensors VGG16/19 file; with --model caffe, a .caffemodel
+  --prototxt FILE            with --model caffe: the deploy prototxt of a .caffemodel
+  --synsets FILE             with --model caffe: class names, one per line (synset_words.txt)
   --size N                   the output's longer side in pixels (default 512)
   --steps N                  optimisation steps per scale (default 200)
   --optimizer lbfgs|adam     (default lbfgs)              --lr X   step size (adam: 0.02)
@@ -134,10 +138,8 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   const size = num(v.size, "size", { int: true, min: 16 }) ?? 512;
   const frameEvery = num(v["frame-every"], "frame-every", { int: true, min: 1 }) ?? 10;
   const model = (v.model as ModelName | undefined) ?? "googlenet";
-  if (!["googlenet", "squeezenet", "face", "vgg16", "vgg19"].includes(model))
-    throw new UsageError(
-      `--model must be googlenet, squeezenet, face, vgg16 or vgg19, got "${model}"`,
-    );
+  if (!MODEL_NAMES.includes(model))
+    throw new UsageError(`--model must be ${MODEL_NAMES.join(", ")}, got "${model}"`);
   const frames = v.frames as string | undefined;
   existing(contentPath, "content image");
   for (const p of stylePaths) existing(p, "style image");
@@ -157,7 +159,12 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     ...(options.contentLayer ? [options.contentLayer] : known?.content ? [known.content] : []),
     ...Object.keys(options.styleLayers ?? known?.style ?? {}),
   ];
-  const loaded = await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
+  const loaded = await loadDreamModel({
+    model,
+    weights: v.weights as string | undefined,
+    taps,
+    ...caffeFiles(v, model),
+  });
   if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
   if (frames) mkdirSync(frames, { recursive: true });
   const { signal, done } = interruptible("styling");
@@ -216,6 +223,8 @@ export const styleCommand: Command = {
       "out",
       "model",
       "weights",
+      "prototxt",
+      "synsets",
       "size",
       "steps",
       "optimizer",

@@ -20,7 +20,7 @@ import {
 } from "@sheep/algorithms/node";
 import { init } from "@sheep/tensor";
 import { type Command, num, oneOf, UsageError, writable } from "../args.ts";
-import { checkChannels, loadForLayers } from "../names.ts";
+import { caffeFiles, checkChannels, loadForLayers } from "../names.ts";
 import { ProgressBar, phase } from "../progress.ts";
 import { interruptible } from "./dream.ts";
 
@@ -40,9 +40,11 @@ const USAGE = `sheep viz --layer NAME --out FILE [flags]
   --columns N                grid columns (default ⌈√count⌉)
   --labels                   channel numbers under the cells
   --seed N                   random seed (default 0)
-  --model googlenet|squeezenet|face|vgg16|vgg19
+  --model googlenet|squeezenet|face|vgg16|vgg19|caffe
                              the network (default: googlenet, shipped with sheep)
-  --weights FILE             a safetensors weights file for --model`;
+  --weights FILE             a safetensors weights file for --model
+  --prototxt FILE            with --model caffe: the deploy prototxt of a .caffemodel
+  --synsets FILE             with --model caffe: class names, one per line (synset_words.txt)`;
 
 type Values = Record<string, unknown>;
 
@@ -98,7 +100,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   const taps = cls ? ["logits"] : [layer!];
   phase("loading the network");
   const loaded = await loadForLayers(
-    { model, weights: v.weights as string | undefined, taps },
+    { model, weights: v.weights as string | undefined, taps, ...caffeFiles(v, model) },
     layer ? [layer] : [],
   );
   if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
@@ -199,6 +201,8 @@ export const vizCommand: Command = {
     seed: { type: "string" },
     model: { type: "string" },
     weights: { type: "string" },
+    prototxt: { type: "string" },
+    synsets: { type: "string" },
   },
   run: (v, positionals) => run(v, positionals),
 };
