@@ -37,9 +37,10 @@ export async function loadForLayers(
   return loaded;
 }
 
-/** Channels of a layer (from the model's probe pass, which the pipelines reuse). */
+/** Channels of a layer, from a probe pass at the smallest size the layer still sees. */
 export function channelCount(model: DreamModel, layer: string): number {
-  return profileModel(model, [layer]).taps.get(layer)!.channels;
+  const side = Math.max(16, model.minSize?.([layer]) ?? 16);
+  return profileModel(model, [layer], side).taps.get(layer)!.channels;
 }
 
 /** Every channel within the layer, or a message with the layer's valid range. */

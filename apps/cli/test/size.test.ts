@@ -88,7 +88,7 @@ test("a 3000×2000 photo dreams at 1024×683 by default, in tiles, each phase na
   ).toBe(true);
   const s = decodeImage(readFileSync(small));
   expect([s.width, s.height]).toEqual([1024, 683]);
-});
+}, 300_000);
 
 test("--full-size dreams a 1500×1000 photo at its own size through tiles, estimate first", async () => {
   const full = join(dir, "full.png");
@@ -113,4 +113,4 @@ test("--full-size dreams a 1500×1000 photo at its own size through tiles, estim
   expect([out.width, out.height]).toEqual([1500, 1000]);
   const src = decodeImage(readFileSync(wide));
   expect(out.data.some((v, i) => v !== src.data[i])).toBe(true);
-});
+}, 300_000);

@@ -19,9 +19,10 @@ let app: App;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  // Tiny jobs: SwiftShader manages well under a GFLOP/s.
+  // Tiny jobs on the face network, as the other page tests: SwiftShader manages well under a
+  // GFLOP/s, and a traced GoogLeNet step after a recovery did not finish in 300 s under load.
   app = await openApp(
-    "?size=40&octaves=1&steps=2&vsize=32&vsteps=2&channels=0-3&maxPixels=20000",
+    "?size=40&octaves=1&steps=2&vsize=32&vsteps=2&channels=0-3&maxPixels=20000&model=face",
     "swiftshader",
     (page) => page.on("request", (r) => requests.push(r.url())),
   );
@@ -58,7 +59,7 @@ test("fields out of range are refused with the field, the value and the range", 
   });
   await page.click("#viz-run");
   const text = await waitJob(page, "viz-progress");
-  expect(text).toMatch(/Channel 999: layer layer2\.3 has \d+ channels, 0–\d+; 999 is out of range/);
+  expect(text).toMatch(/Channel 999: layer \S+ has \d+ channels, 0–\d+; 999 is out of range/);
   expect(text).toMatch(/Nothing was run/);
   expect(await page.$eval(channel, (e) => e.getAttribute("aria-invalid"))).toBe("true");
   expect(await page.$eval("#viz-download", (b) => (b as HTMLButtonElement).disabled)).toBe(true);
@@ -80,14 +81,16 @@ test("fields out of range are refused with the field, the value and the range", 
 
 test("after a failed job the next dream, visualisation and traced step run, no reload", async () => {
   const { page } = app;
-  const live = () =>
-    page.evaluate(
-      () =>
-        (
-          window as unknown as { __sheepDemo: { engine: { memory(): { tensors: number } } } }
-        ).__sheepDemo.engine.memory().tensors,
-    );
-  const before = await live();
+  // bytes on the device, as the header counts them: live, pooled and cached
+  const onDevice = () =>
+    page.evaluate(() => {
+      type Memory = { bytes: number; pooledBytes: number; cachedBytes: number };
+      const demo = (window as unknown as { __sheepDemo: { engine: { memory(): Memory } } })
+        .__sheepDemo;
+      const m = demo.engine.memory();
+      return m.bytes + m.pooledBytes + m.cachedBytes;
+    });
+  const before = await onDevice();
   // A visualisation long enough to be cut: the device is lost after its second step.
   await showPage(page, "#features");
   await page.$eval("#viz-steps", (e) => {
@@ -107,8 +110,8 @@ test("after a failed job the next dream, visualisation and traced step run, no r
     "document.getElementById('device-status').textContent.includes('Recovered')",
     { timeout: 60_000 },
   );
-  // what the job held is gone with the old device: no tensor is left alive
-  expect(await live()).toBeLessThanOrEqual(before);
+  // what the job held went with the old device; the new one holds no more than before the job
+  expect(await onDevice()).toBeLessThanOrEqual(before);
   await page.$eval("#viz-steps", (e) => {
     (e as HTMLInputElement).value = "2";
   });
@@ -121,9 +124,9 @@ test("after a failed job the next dream, visualisation and traced step run, no r
   expect((await canvasStats(page, "#dream-result")).std).toBeGreaterThan(5);
   await showPage(page, "#engine");
   await page.click("#trace-run");
-  expect(await waitJob(page, "trace-progress")).toMatch(/Trace finished: \d+ dispatches/);
+  expect(await waitJob(page, "trace-progress", 300_000)).toMatch(/Trace finished: \d+ dispatches/);
   expect(app.errors.filter((e) => e.startsWith("page:"))).toEqual([]);
-}, 480_000);
+}, 900_000);
 
 test("a picture too big for the device is refused in words; a smaller working size runs", async () => {
   const { page } = app;
@@ -152,14 +155,14 @@ test("a picture too big for the device is refused in words; a smaller working si
   expect(await waitJob(page, "dream-progress")).toMatch(/Dream finished: 128×128/);
 }, 300_000);
 
-test("the dream controls fit a 400 px wide window", async () => {
+test("the dream page (header, tabs and controls) fits a 400 px wide window", async () => {
   const { page } = app;
   await page.setViewport({ width: 400, height: 800 });
   await showPage(page, "#dream");
   await new Promise((r) => setTimeout(r, 200));
   const overflow = await page.evaluate(() => {
     const wide: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>(".dream-page .controls *")) {
+    for (const el of document.querySelectorAll<HTMLElement>("header *, .dream-page .controls *")) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > window.innerWidth + 0.5)
         wide.push(`${el.tagName}.${el.className} ${Math.round(r.right)}`);

@@ -47,3 +47,23 @@ test("the xy explorer: gd spirals out, eg spirals in", async () => {
   expect(eg1).toBeLessThan(eg0);
   expect((await canvasStats(page, "#xy-canvas")).std).toBeGreaterThan(5);
 });
+
+test("drawn data: clicks on plane A place the points to learn", async () => {
+  const { page } = app;
+  await page.select("#gan-page select:has(option[value=drawn])", "drawn");
+  const plane = await page.$("#gan-a-plane");
+  const box = (await plane!.boundingBox())!;
+  for (const [fx, fy] of [
+    [0.3, 0.3],
+    [0.7, 0.5],
+    [0.4, 0.8],
+  ]) {
+    await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+  }
+  // Dark background plus three green dots of radius 4: mostly dark, a few green pixels.
+  const s = await canvasStats(page, "#gan-a-plane");
+  const green = s.pixels.filter((v, i) => i % 3 === 1 && v > 150).length;
+  expect(green).toBeGreaterThan(3 * 20);
+  expect(green).toBeLessThan(3 * 80);
+  expect(app.errors).toEqual([]);
+});

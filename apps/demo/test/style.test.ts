@@ -17,7 +17,7 @@ import {
 let app: App;
 
 beforeAll(async () => {
-  app = await openApp("?side=32&steps=4#style");
+  app = await openApp("?model=face&side=32&steps=4#style");
   await app.page.waitForFunction(
     "document.getElementById('face-status')?.textContent.includes('ready')",
     { timeout: 60_000 },

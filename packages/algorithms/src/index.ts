@@ -89,6 +89,66 @@ export {
 } from "./dream/presets.ts";
 export { type Tile, tiledValueAndGrad, tileLayout } from "./dream/tiles.ts";
 export { dreamZoom, type ZoomOptions, type ZoomProgress } from "./dream/zoom.ts";
+export { clusteringNmi, kMeans, nmi } from "./embed/clustering.ts";
+export {
+  cosineDistances,
+  cosineSimilarity,
+  distances,
+  euclideanDistances,
+  eyeLike,
+  l2Normalize,
+  METRICS,
+  type Metric,
+  safeSqrt,
+  squaredDistances,
+} from "./embed/distances.ts";
+export { kMeansGpu } from "./embed/kmeans-gpu.ts";
+export { type KnnOptions, type KnnResult, knn, topK } from "./embed/knn.ts";
+export {
+  contrastiveLoss,
+  crossEntropy,
+  type MarginKind,
+  type MarginOptions,
+  marginSoftmaxLoss,
+  softmaxLoss,
+  type TripletOptions,
+  type TripletResult,
+  tripletLoss,
+} from "./embed/losses.ts";
+export {
+  type LabelMasks,
+  labelMasks,
+  MININGS,
+  type Mined,
+  type Mining,
+  mine,
+  mineAll,
+  mineHard,
+  mineSemiHard,
+} from "./embed/mining.ts";
+export {
+  CollapseMonitor,
+  type CollapseRecord,
+  type MonitorOptions,
+} from "./embed/monitor.ts";
+export {
+  cmcCurve,
+  mapAtR,
+  precisionAt1,
+  rankLabels,
+  recallAtK,
+  rPrecision,
+} from "./embed/retrieval.ts";
+export { type PKOptions, pkSampler } from "./embed/sampler.ts";
+export {
+  auc,
+  eer,
+  type FoldResult,
+  kFoldAccuracy,
+  type RocPoint,
+  roc,
+  tarAtFar,
+} from "./embed/verification.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
 export { dftTables, irfft2, spectrumScale } from "./featureviz/fourier.ts";
 export {
@@ -171,6 +231,9 @@ export {
   type DcganConfig,
   type DcganLoss,
   type DcganRecord,
+  generatorLoss,
+  nsDiscriminatorLoss,
+  wganGpCriticLoss,
 } from "./gan/dcgan/train.ts";
 export {
   drawnData,
@@ -224,6 +287,7 @@ export {
   xyGame,
 } from "./gan/xy.ts";
 export { checkTap, type DreamModel, logitsTapOf, tapsOf } from "./model.ts";
+export { caffeDreamLayer, caffeLogitsTap, userCaffeDreamModel } from "./models/caffe.ts";
 export { FACE_DREAM_LAYERS, faceDreamModel, faceTapSides } from "./models/face.ts";
 export {
   caffeDreamModel,

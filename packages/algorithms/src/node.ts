@@ -3,9 +3,11 @@
 // VGG16/VGG19 from safetensors in any dialect, or the face network converted from the
 // @vladmandic/face-api package. The CLI's model flags are this function's options.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { imageToNCHW, nchwToImage, readImageFile, writeImageFile } from "@sheep/io";
 import {
+  caffemodelToSafetensors,
+  loadCaffeSafetensors,
   loadFaceNetFile,
   loadGoogLeNetFile,
   loadSqueezeNetFile,
@@ -16,6 +18,7 @@ import {
 } from "@sheep/models/node";
 import { type Tensor, tensor } from "@sheep/tensor";
 import type { DreamModel } from "./model.ts";
+import { userCaffeDreamModel } from "./models/caffe.ts";
 import { faceDreamModel } from "./models/face.ts";
 import { googLeNetDreamModel } from "./models/googlenet.ts";
 import { squeezeNetDreamModel } from "./models/squeezenet.ts";
@@ -23,7 +26,7 @@ import { vggDreamModel } from "./models/vgg.ts";
 
 export * from "./index.ts";
 
-export type ModelName = "googlenet" | "squeezenet" | "face" | VggArch;
+export type ModelName = "googlenet" | "squeezenet" | "face" | VggArch | "caffe";
 
 /** Every network loadDreamModel knows, the default first. */
 export const MODEL_NAMES: readonly ModelName[] = [
@@ -32,6 +35,7 @@ export const MODEL_NAMES: readonly ModelName[] = [
   "face",
   "vgg16",
   "vgg19",
+  "caffe",
 ];
 
 export interface LoadModelOptions {
@@ -44,6 +48,13 @@ export interface LoadModelOptions {
   weights?: string;
   /** For VGG: the taps that will be used, so that only the layers up to them are read. */
   taps?: readonly string[];
+  /**
+   * For `caffe`: the deploy prototxt of `weights` (a .caffemodel, or a safetensors file converted
+   * without one; a file converted with `--prototxt` carries its own).
+   */
+  prototxt?: string;
+  /** For `caffe`: class labels, one per line (synset_words.txt), for class names. */
+  labels?: string;
 }
 
 export interface LoadedModel {
@@ -72,6 +83,7 @@ export async function loadDreamModel(o: LoadModelOptions = {}): Promise<LoadedMo
     const model = name === "googlenet" ? googLeNetDreamModel(m) : squeezeNetDreamModel(m);
     return { model, path: o.weights ?? shippedWeightsPath(m.info.file), note };
   }
+  if (name === "caffe") return { model: await loadUserCaffe(o), path: o.weights ?? "", note };
   if (name === "face") {
     const net = await loadFaceNetFile(o.weights);
     return { model: faceDreamModel(net), path: o.weights ?? "face-api (converted)", note };
@@ -87,6 +99,37 @@ export async function loadDreamModel(o: LoadModelOptions = {}): Promise<LoadedMo
   return { model: vggDreamModel(vgg), path, note };
 }
 
+/**
+ * A user's Caffe model: a .caffemodel with its deploy prototxt (converted in memory), or a
+ * safetensors file from `sheep weights convert`; labels, when given, name the classes.
+ */
+async function loadUserCaffe(o: LoadModelOptions): Promise<DreamModel> {
+  const file = o.weights;
+  if (!file) {
+    throw new Error(
+      "--model caffe needs --weights FILE (a .caffemodel or a converted .safetensors)",
+    );
+  }
+  for (const [what, path] of [
+    ["prototxt", o.prototxt],
+    ["labels", o.labels],
+  ] as const) {
+    if (path !== undefined && !existsSync(path)) throw new Error(`no ${what} file at ${path}`);
+  }
+  const prototxt = o.prototxt === undefined ? undefined : readFileSync(o.prototxt, "utf8");
+  const labels = o.labels === undefined ? undefined : readFileSync(o.labels, "utf8").trimEnd();
+  let bytes = new Uint8Array(readFileSync(file));
+  if (file.toLowerCase().endsWith(".caffemodel")) {
+    if (prototxt === undefined) {
+      throw new Error(`${file} is a .caffemodel: its deploy prototxt is needed too (--prototxt)`);
+    }
+    bytes = caffemodelToSafetensors(bytes, { prototxt, labels }) as Uint8Array<ArrayBuffer>;
+  }
+  const loaded = await loadCaffeSafetensors(bytes, { prototxt });
+  const synsets = labels?.split("\n") ?? loaded.synsets;
+  return userCaffeDreamModel({ ...loaded, synsets });
+}
+
 /** An image file (PNG or JPEG, EXIF orientation applied) as a [1, 3, H, W] tensor in [0, 1]. */
 export async function readImageTensor(path: string): Promise<Tensor> {
   const { shape, data } = imageToNCHW(await readImageFile(path));
@@ -97,11 +140,11 @@ export async function readImageTensor(path: string): Promise<Tensor> {
 export async function writeImageTensor(path: string, image: Tensor): Promise<void> {
   await writeImageFile(path, nchwToImage(await image.data(), image.shape));
 }
+export { type DigitSplit, loadMnistDigits, MNIST_TRAIN_SHARE } from "./classifiers/mnist.ts";
+export { loadSmallClassifierFile, shippedWeightsPath } from "./classifiers/node.ts";
 export {
   DATASETS,
   type DatasetName,
   type LoadSetOptions,
   loadImageSet,
 } from "./gan/dcgan/load.ts";
-export { type DigitSplit, loadMnistDigits, MNIST_TRAIN_SHARE } from "./classifiers/mnist.ts";
-export { loadSmallClassifierFile, shippedWeightsPath } from "./classifiers/node.ts";

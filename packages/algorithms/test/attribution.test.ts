@@ -170,7 +170,7 @@ describe("heatmaps and bad inputs", () => {
     const cam = squareCamModel(new Float32Array(2).fill(1), new Float32Array(2).fill(1), 1, 2);
     await expect(
       gradCam(cam, tensor(new Float32Array(4), { shape: [1, 1, 2, 2] }), "conv9"),
-    ).rejects.toThrow('square-cam has no layer "conv9" (its layers: feat, logits)');
+    ).rejects.toThrow('square-cam has no layer "conv9"; its layers:');
     await expect(
       saliency(model, tensor(new Float32Array(2 * 576), { shape: [2, 1, 24, 24] })),
     ).rejects.toThrow("saliency: needs one image [1, C, H, W], got [2, 1, 24, 24]");

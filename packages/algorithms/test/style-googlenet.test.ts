@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadGoogLeNetFile } from "@sheep/models/node";
 import { resize2d } from "@sheep/tensor";
 import { expect, test } from "vitest";
-import { type DreamModel, readImageTensor, stylize } from "../src/node.ts";
+import { googLeNetDreamModel, readImageTensor, stylize } from "../src/node.ts";
 import { useWebGPU } from "./helpers.ts";
 
 useWebGPU();
@@ -15,14 +15,7 @@ useWebGPU();
 const SAMPLES = join(import.meta.dirname, "..", "..", "..", "apps", "demo", "static", "samples");
 
 test("GoogLeNet, 64², 10 L-BFGS steps: the style loss falls at least 10× (measured ÷28.8)", async () => {
-  const g = await loadGoogLeNetFile();
-  const model: DreamModel = {
-    name: "googlenet",
-    taps: g.net.tapNames,
-    inputSize: 224,
-    preprocess: (x) => g.preprocessing.normalize(x),
-    forward: (x, taps) => g.net.forward(x, taps),
-  };
+  const model = googLeNetDreamModel(await loadGoogLeNetFile());
   const content = resize2d(await readImageTensor(join(SAMPLES, "astronaut.png")), [64, 64]);
   const style = await readImageTensor(join(SAMPLES, "starry_night.jpg"));
   const { record } = await stylize(model, content, [style], { steps: 10 });

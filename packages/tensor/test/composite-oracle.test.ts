@@ -96,7 +96,7 @@ function ceCases(): Case[] {
       expected: (z, t) => torchCrossEntropy(classRows(z), Array.from(t.v), { w }),
     },
     {
-      name: "crossEntropy, ignoreIndex -100 (default) with weights and smoothing",
+      name: "crossEntropy, ignoreIndex -100 (the default once weights are given), smoothing",
       inputs: [{ shape: [5, 4] }, { shape: [5], values: [1, -100, 3, 0, -100] }],
       f: (z, t) => nn.crossEntropy(z, t, { weight: weight(), labelSmoothing: 0.1 }),
       expected: (z, t) => torchCrossEntropy(classRows(z), Array.from(t.v), { w, eps: 0.1 }),

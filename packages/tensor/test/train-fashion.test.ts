@@ -79,6 +79,10 @@ async function train(data: Split, r: Run): Promise<[number, number]> {
       x.dispose();
       y.dispose();
       losses.push(loss);
+      // Wait for the GPU now and then, as a training loop that logs does: ops only record work,
+      // and hundreds of steps recorded with no readback queue up in the driver (lavapipe has
+      // run out of host memory that way, VK_ERROR_OUT_OF_HOST_MEMORY, at ~900 queued steps).
+      if (losses.length % 64 === 0) await loss.item();
     }
     r.sched?.step();
   }

@@ -27,8 +27,8 @@ sheep attack --dataset fashion-mnist|mnist --sweep 0,0.05,0.1 [--out PLOT.svg] [
   IMAGE            a PNG or JPEG (resized to the model's input; grey for the small nets)
   --out FILE       the adversarial image (PNG/JPEG), or the sweep's plot (SVG)
   --diff FILE      also write the perturbation, amplified to fill [0, 1] around grey
-  --model M        ${CLASSIFIERS.join(", ")} (default: vgg16 for an image,
-                   the dataset's own net for --dataset)
+  --model M        ${CLASSIFIERS} (default: the CLI's default
+                   ImageNet net for an image, the dataset's own net for --dataset)
   --method M       fgsm, bim or pgd (default pgd for an image, fgsm for a sweep)
   --eps E          radius of the perturbation, pixels in [0, 1] (default 0.01; L2: per image)
   --norm N         linf (default) or l2
@@ -186,7 +186,7 @@ export const attackCommand: Command = {
     };
     checkAttackOptions(m, opts);
     await init();
-    const model = await loadClassifier((v.model as string | undefined) ?? "vgg16");
+    const model = await loadClassifier(v.model as string | undefined);
     const target = v.target === undefined ? undefined : classIndex(model, v.target as string);
     const x = await imageFor(model, image);
     const before = await topClasses(model, x);
@@ -217,7 +217,7 @@ export const attackCommand: Command = {
       const amplified = tidy(() => delta.div(2 * top).add(0.5));
       await writeImageTensor(v.diff as string, amplified);
       console.log(
-        `wrote ${v.diff} (perturbation ×${(0.5 / top).toFixed(0)}, max |δ| = ${top.toFixed(4)})`,
+        `wrote ${v.diff} (perturbation ×${(0.5 / top).toFixed(1)}, max |δ| = ${top.toFixed(4)})`,
       );
     }
     return 0;

@@ -7,23 +7,27 @@ import {
   flatLogits,
   loadDreamModel,
   loadSmallClassifierFile,
+  type ModelName,
   readImageTensor,
 } from "@sheep/algorithms/node";
 import { noGrad, resize2d, softmax, type Tensor, tidy } from "@sheep/tensor";
-import { UsageError } from "../args.ts";
 
-/** The small nets ship with the repo; the ImageNet nets come from their weight files. */
-export const CLASSIFIERS = ["fashion-cnn", "lenet-mnist", "vgg16", "vgg19"] as const;
+/**
+ * The small nets ship with this package; any other name goes to loadDreamModel (the ImageNet
+ * nets: vgg16, vgg19, and googlenet/squeezenet where they are shipped). No name: loadDreamModel's
+ * default network.
+ */
+export const CLASSIFIERS =
+  "fashion-cnn, lenet-mnist, or an ImageNet net (googlenet, squeezenet, vgg16, vgg19)";
 const GREY = new Set(["fashion-cnn", "lenet-mnist"]);
 
-export async function loadClassifier(name: string): Promise<DreamModel> {
+export async function loadClassifier(name?: string): Promise<DreamModel> {
   if (name === "fashion-cnn" || name === "lenet-mnist") {
     return (await loadSmallClassifierFile(name)).model;
   }
-  if (name === "vgg16" || name === "vgg19") {
-    return (await loadDreamModel({ model: name, taps: ["logits"] })).model;
-  }
-  throw new UsageError(`unknown --model "${name}" (${CLASSIFIERS.join(", ")})`);
+  const loaded = await loadDreamModel({ model: name as ModelName | undefined });
+  if (loaded.note) console.error(loaded.note);
+  return loaded.model;
 }
 
 /** An image file as the model's input: [1, C, S, S] in [0, 1] (grey = mean of R, G, B). */

@@ -43,8 +43,9 @@ const LONG_JOB_PIXEL_STEPS = 3e6;
 
 const USAGE = `sheep dream IMAGE --out FILE [flags]
 
-  --preset gentle|classic|deep   the schedule below in one word (default classic: the original
-                             notebook's 4 octaves × 10 steps, step size 1.5); flags override it
+  --preset gentle|classic|deep   the schedule below in one word (default classic: 4 octaves ×
+                             20 steps of 2.5; gentle: 10 steps of 1.5; deep: classic on the
+                             mean-|g| gradient); flags override it (docs/dream/presets.md)
   --max-side N               dream at most N px on the longer side (default ${DEFAULT_MAX_SIDE});
                              the result is written at that size
   --full-size                dream at the picture's own size (big photos: slow, tiled)
@@ -59,7 +60,8 @@ const USAGE = `sheep dream IMAGE --out FILE [flags]
   --guide IMAGE              dream what this image contains (match its features at the layers)
   --octaves N                image scales, 1–12                --octave-scale S   1–4
   --steps N                  steps per octave, 1–10000          --step-size S      0–100
-  --normalize std|laplacian|mean-abs   gradient normalisation (default std)
+                             (in 8-bit levels per step of the normalised gradient)
+  --normalize std|laplacian|mean-abs   gradient normalisation (default: the preset's)
   --jitter N                 random roll per step in pixels (default 32)
   --tile auto|N|off          tile side (default auto: from the device's limits)
   --seed N                   random seed (default 0)
@@ -118,7 +120,7 @@ function fitGuide(guide: Tensor): Tensor {
 /** The schedule of the preset (default classic), with any flag given by hand on top. */
 function dreamOptions(v: Values): DreamOptions {
   const preset = oneOf(v.preset, "preset", DREAM_PRESET_NAMES) ?? DEFAULT_DREAM_PRESET;
-  const { octaves, octaveScale, steps, stepSize } = DREAM_PRESETS[preset];
+  const { octaves, octaveScale, steps, stepSize, normalize: byPreset } = DREAM_PRESETS[preset];
   const tile = v.tile as string | undefined;
   const normalize = oneOf(v.normalize, "normalize", Object.keys(NORMALIZE));
   return {
@@ -126,7 +128,7 @@ function dreamOptions(v: Values): DreamOptions {
     octaveScale: num(v["octave-scale"], "octave-scale", { min: 1, max: 4 }) ?? octaveScale,
     steps: num(v.steps, "steps", { int: true, min: 1, max: 10000 }) ?? steps,
     stepSize: num(v["step-size"], "step-size", { min: 0, max: 100 }) ?? stepSize,
-    normalize: normalize === undefined ? undefined : NORMALIZE[normalize],
+    normalize: normalize === undefined ? byPreset : NORMALIZE[normalize],
     jitter: num(v.jitter, "jitter", { int: true, min: 0, max: 4096 }),
     tile:
       tile === undefined || tile === "auto"

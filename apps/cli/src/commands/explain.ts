@@ -20,6 +20,8 @@ const METHODS = ["occlusion", "saliency", "smoothgrad", "ig", "gradcam"] as cons
 
 /** Grad-CAM's layer when --layer is not given: each net's last convolutional map. */
 const LAST_MAP: Record<string, string> = {
+  googlenet: "inception_5b/output",
+  squeezenet: "fire9/concat",
   "fashion-cnn": "conv2",
   "lenet-mnist": "conv2",
   vgg16: "block5_conv3",
@@ -31,7 +33,7 @@ const USAGE = `sheep explain IMAGE --method M --out FILE [flags]
   IMAGE           a PNG or JPEG (resized to the model's input; grey for the small nets)
   --method M      ${METHODS.join(", ")}
   --out FILE      the heatmap over the image (PNG or JPEG)
-  --model M       ${CLASSIFIERS.join(", ")} (default vgg16)
+  --model M       ${CLASSIFIERS} (default: the CLI's default ImageNet net)
   --target CLASS  the class to explain (a number or a name); default the top class
   --layer L       gradcam: the tap (default the last conv map: ${Object.entries(LAST_MAP)
     .map(([m, l]) => `${m} ${l}`)
@@ -74,8 +76,7 @@ export const explainCommand: Command = {
     const steps = num(v.steps, "steps", { int: true, min: 1 });
     const batchSize = num(v.batch, "batch", { int: true, min: 1 });
     await init();
-    const modelName = (v.model as string | undefined) ?? "vgg16";
-    const model = await loadClassifier(modelName);
+    const model = await loadClassifier(v.model as string | undefined);
     const target = v.target === undefined ? undefined : classIndex(model, v.target as string);
     const x = await imageFor(model, image);
     const [c, h, w] = x.shape.slice(1);
@@ -97,8 +98,8 @@ export const explainCommand: Command = {
       [heat, explained] = [map.heat, map.target];
       note = `${map.windows} windows`;
     } else if (method === "gradcam") {
-      const layer = (v.layer as string | undefined) ?? LAST_MAP[modelName];
-      if (!layer) throw new UsageError(`--layer is needed for ${modelName}`);
+      const layer = (v.layer as string | undefined) ?? LAST_MAP[model.name];
+      if (!layer) throw new UsageError(`--layer is needed for ${model.name}`);
       const cam = await gradCam(model, x, layer, { target });
       [heat, explained] = [cam.heat, cam.target];
       note = `layer ${layer} (${cam.tapWidth}×${cam.tapHeight})`;

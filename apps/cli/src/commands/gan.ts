@@ -30,6 +30,7 @@ import { init } from "@sheep/tensor";
 import { type Command, num, UsageError } from "../args.ts";
 import { ProgressBar } from "../progress.ts";
 import { interruptible } from "./dream.ts";
+import { DCGAN_OPTIONS, DCGAN_USAGE, runDcganCommand } from "./gan-dcgan.ts";
 
 const USAGE = `sheep gan toy --out DIR [flags]     train a toy 2-D GAN
 sheep gan xy --out FILE.json [flags]  play the xy game min_x max_y x·y
@@ -51,7 +52,10 @@ gan toy:
 
 gan xy:
   --method ${XY_METHODS.join("|")}   (default gd)
-  --lr X (0.1)   --steps N (100)   --start X,Y (1,1)   --gamma X (consensus, 1)   --beta X (momentum, -0.5)`;
+  --lr X (0.1)   --steps N (100)   --start X,Y (1,1)   --gamma X (consensus, 1)   --beta X (momentum, -0.5)
+
+DCGAN (28×28 Fashion-MNIST / MNIST):
+${DCGAN_USAGE}`;
 
 type Values = Record<string, unknown>;
 
@@ -237,15 +241,18 @@ export const ganCommand: Command = {
     start: { type: "string" },
     gamma: { type: "string" },
     beta: { type: "string" },
+    ...DCGAN_OPTIONS,
   },
   run: (v, positionals) => {
     const [sub, ...rest] = positionals;
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
     if (sub === "toy") return runToy(v);
     if (sub === "xy") return runXy(v);
+    const dcgan = sub ? runDcganCommand(sub, v) : null;
+    if (dcgan) return dcgan;
     throw new UsageError(
       sub
-        ? `unknown gan experiment "${sub}": use toy or xy`
+        ? `unknown gan experiment "${sub}": use toy, xy, train, sample, walk, arithmetic or eval`
         : "gan needs toy or xy (see `sheep gan --help`)",
     );
   },

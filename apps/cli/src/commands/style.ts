@@ -4,7 +4,6 @@
 import { mkdirSync } from "node:fs";
 import { extname, join } from "node:path";
 import {
-  type DreamModel,
   GRAM_NORMALIZATIONS,
   type GramNormalization,
   loadDreamModel,
@@ -19,7 +18,6 @@ import {
   writeImageTensor,
 } from "@sheep/algorithms/node";
 import { writeFileAtomic } from "@sheep/io";
-import { loadGoogLeNetFile } from "@sheep/models/node";
 import { init, resize2d, type Tensor } from "@sheep/tensor";
 import { type Command, num, UsageError } from "../args.ts";
 import { ProgressBar } from "../progress.ts";
@@ -27,7 +25,8 @@ import { existing, interruptible } from "./dream.ts";
 
 const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
 
-  --model NAME               the network (default: googlenet, shipped; vgg16|vgg19 with weights)
+  --model NAME               googlenet (default, shipped), face, squeezenet (give --style-layers),
+                             vgg16|vgg19 (with --weights)
   --weights FILE             a safetensors VGG16/19 file
   --size N                   the output's longer side in pixels (default 512)
   --steps N                  optimisation steps per scale (default 200)
@@ -52,21 +51,6 @@ const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
   --out FILE: .png or .jpg, written atomically (a temporary file, then renamed).`;
 
 type Values = Record<string, unknown>;
-
-/**
- * The shipped GoogLeNet (packages/models/weights) as a DreamModel: every Caffe blob is a tap.
- * A stand-in until @sheep/algorithms' loadDreamModel offers "googlenet" itself.
- */
-async function googlenet(): Promise<DreamModel> {
-  const g = await loadGoogLeNetFile();
-  return {
-    name: "googlenet",
-    taps: g.net.tapNames,
-    inputSize: g.info.inputSize,
-    preprocess: (x) => g.preprocessing.normalize(x),
-    forward: (x, taps) => g.net.forward(x, taps),
-  };
-}
 
 function oneOf<T extends string>(v: unknown, flag: string, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
@@ -149,9 +133,11 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   const options = styleOptions(v, stylePaths.length);
   const size = num(v.size, "size", { int: true, min: 16 }) ?? 512;
   const frameEvery = num(v["frame-every"], "frame-every", { int: true, min: 1 }) ?? 10;
-  const model = (v.model as ModelName | undefined) ?? ("googlenet" as ModelName);
-  if (!["googlenet", "face", "vgg16", "vgg19"].includes(model))
-    throw new UsageError(`--model must be googlenet, face, vgg16 or vgg19, got "${model}"`);
+  const model = (v.model as ModelName | undefined) ?? "googlenet";
+  if (!["googlenet", "squeezenet", "face", "vgg16", "vgg19"].includes(model))
+    throw new UsageError(
+      `--model must be googlenet, squeezenet, face, vgg16 or vgg19, got "${model}"`,
+    );
   const frames = v.frames as string | undefined;
   existing(contentPath, "content image");
   for (const p of stylePaths) existing(p, "style image");
@@ -171,10 +157,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     ...(options.contentLayer ? [options.contentLayer] : known?.content ? [known.content] : []),
     ...Object.keys(options.styleLayers ?? known?.style ?? {}),
   ];
-  const loaded =
-    model === ("googlenet" as ModelName)
-      ? { model: await googlenet(), note: undefined }
-      : await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
+  const loaded = await loadDreamModel({ model, weights: v.weights as string | undefined, taps });
   if (loaded.note) process.stderr.write(`sheep: ${loaded.note}\n`);
   if (frames) mkdirSync(frames, { recursive: true });
   const { signal, done } = interruptible("styling");

@@ -18,6 +18,7 @@ export function accuracyPlot(title: string, series: readonly Series[]): string {
   const py = (y: number) => h - bottom - ((h - top - bottom) * y) / 100;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(title)}</title>`,
     `<rect width="${w}" height="${h}" fill="white"/>`,
     `<text x="${w / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`,
   ];

@@ -212,6 +212,8 @@ export function dreamPage(models: Models): PageView {
             octaveScale: f.octaveScale,
             steps: f.steps,
             stepSize: f.stepSize,
+            // the preset's normalisation; "custom" keeps the notebook's (mean |g|)
+            normalize: DREAM_PRESETS[preset.value as DreamPresetName]?.normalize ?? "meanAbs",
             previewEvery: 1,
           };
           const [H, W] = start.shape.slice(2) as [number, number];

@@ -6,6 +6,7 @@
 import {
   discriminatorArrows,
   discriminatorMap,
+  drawnData,
   GAN_LOSSES,
   type GanLoss,
   generatorGrid,
@@ -151,7 +152,12 @@ export function ganPage(): HTMLElement {
     Object.entries(PRESETS).map(([k, p]) => [k, p.label]),
     params.get("ganpreset") ?? "collapse",
   );
-  const data = select(TOY_DATA.map((d) => [d, d]));
+  const data = select([
+    ...TOY_DATA.map((d): [string, string] => [d, d]),
+    ["drawn", "drawn: click on plane A"],
+  ]);
+  // Points the user draws: clicks on plane A while nothing trains (extent 3, like the ring).
+  const drawn: [number, number][] = [];
   const std = numberInput(0.1, 0.01, 1, 0.01);
   const losses = GAN_LOSSES.map((l): [string, string] => [l, l]);
   const lossA = select(losses);
@@ -168,6 +174,23 @@ export function ganPage(): HTMLElement {
   const run = h("button", { id: "gan-run", class: "primary" }, "Train");
   const stop = h("button", { id: "gan-stop" }, "Stop");
   const lanes = [new Lane("a"), new Lane("b")];
+  const showDrawn = () => {
+    const ctx = lanes[0].plane.getContext("2d")!;
+    ctx.fillStyle = "#111522";
+    ctx.fillRect(0, 0, SIZE, SIZE);
+    drawPoints(ctx, { size: SIZE, extent: 3 }, Float32Array.from(drawn.flat()), "#2ec27e", 4);
+  };
+  lanes[0].plane.addEventListener("click", (e) => {
+    if (running || data.value !== "drawn") return;
+    const r = lanes[0].plane.getBoundingClientRect();
+    const x = ((e.clientX - r.left) / r.width) * 6 - 3;
+    const y = 3 - ((e.clientY - r.top) / r.height) * 6;
+    drawn.push([Math.max(-2.4, Math.min(2.4, x)), Math.max(-2.4, Math.min(2.4, y))]);
+    showDrawn();
+  });
+  data.addEventListener("change", () => {
+    if (data.value === "drawn") showDrawn();
+  });
   let running = false;
 
   const applyPreset = () => {
@@ -189,7 +212,11 @@ export function ganPage(): HTMLElement {
   applyPreset();
 
   const configs = (): ConstructorParameters<typeof ToyGan>[0][] => {
-    const target = toyData(data.value as ToyDataName, { std: readNumber(std, 0.1) });
+    const sigma = readNumber(std, 0.1);
+    const target =
+      data.value === "drawn"
+        ? drawnData(drawn, sigma)
+        : toyData(data.value as ToyDataName, { std: sigma });
     const eta = readNumber(lr, 1e-3);
     const common: Partial<ToyGanConfig> = {
       seed: readNumber(seed, 1),

@@ -12,8 +12,22 @@ import type { DreamModel } from "../model.ts";
  */
 export const GOOGLENET_DREAM_LAYERS = { "inception_4c/output": 1 } as const;
 
-/** Any shipped Caffe ImageNet network as a DreamModel. */
-export function caffeDreamModel(m: ImageNetCaffeModel, name: string): DreamModel {
+/**
+ * What caffeDreamModel needs of a Caffe network: the shipped ImageNetCaffeModel has it all, and
+ * a user's own Caffe model (models/caffe.ts) provides the same from its prototxt.
+ */
+export interface CaffeDreamSource {
+  readonly net: ImageNetCaffeModel["net"];
+  readonly classes?: readonly string[];
+  readonly preprocessing: ImageNetCaffeModel["preprocessing"];
+  readonly info: Pick<
+    ImageNetCaffeModel["info"],
+    "logitsTap" | "classifierInput" | "inputSize" | "dreamLayers"
+  >;
+}
+
+/** Any Caffe ImageNet network as a DreamModel. */
+export function caffeDreamModel(m: CaffeDreamSource, name: string): DreamModel {
   const taps = m.net.tapNames.filter((t) => !m.net.inputs.includes(t));
   const sizes = new Map<string, number>();
   const { logitsTap, classifierInput } = m.info;
@@ -65,7 +79,7 @@ export function caffeDreamModel(m: ImageNetCaffeModel, name: string): DreamModel
  * dreams (class objectives average the positions). The same weights; Caffe's own flatten would
  * refuse any size but 224².
  */
-function convolutionalLogits(m: ImageNetCaffeModel, features: Tensor): Tensor {
+function convolutionalLogits(m: CaffeDreamSource, features: Tensor): Tensor {
   const w = m.net.weight(`${m.info.logitsTap}.weight`)!;
   const bias = m.net.weight(`${m.info.logitsTap}.bias`) ?? null;
   const out = conv2d(features, reshape(w, [w.shape[0], w.shape[1], 1, 1]), bias);

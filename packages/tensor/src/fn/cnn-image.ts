@@ -57,6 +57,7 @@ export function dropout(
   x: Tensor,
   opts: DropoutOptions & { returnMask: true },
 ): { out: Tensor; mask: Tensor };
+export function dropout(x: Tensor, opts?: DropoutOptions): Tensor | { out: Tensor; mask: Tensor };
 export function dropout(
   x: Tensor,
   opts: DropoutOptions = {},

@@ -60,7 +60,8 @@ export interface CrossEntropyOptions extends ReductionOptions {
   weight?: Tensor;
   /**
    * Class-index targets equal to this contribute nothing, to the sum or to the mean's
-   * denominator (torch's `ignore_index`, default −100). Not used with probability targets.
+   * denominator (torch's `ignore_index`). Unlike torch there is no default: without it (and
+   * without weights) every target counts, and −100 gives NaN. With weights, −100 is ignored.
    */
   ignoreIndex?: number;
 }
@@ -94,7 +95,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
       `weight must be float32 of shape [${C}], one per class`,
     );
   }
-  const ignore = opts.ignoreIndex ?? -100;
+  const ignore = opts.ignoreIndex ?? -100; // only used with weights or an explicit ignoreIndex
   if (!Number.isInteger(ignore))
     throw new Error(`crossEntropy: ignoreIndex ${ignore} is not an integer`);
   // Classes last: [N, C, d…] → [N·d…, C], so every sample is one row.
@@ -122,6 +123,14 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
     );
   }
   const t = reshape(target, [-1]);
+  if (!w && opts.ignoreIndex === undefined) {
+    // Neither weights nor an ignoreIndex asked for: the plain mean over every sample (the
+    // masked path below is kept off this common path; see the commit that added this line).
+    const picked = squeeze(gather(logp, 1, unsqueeze(t, 1)), 1);
+    let plain = neg(picked);
+    if (eps > 0) plain = add(mul(plain, 1 - eps), mul(mean(logp, -1), -eps));
+    return reduce(reshape(plain, target.shape), opts.reduction);
+  }
   const kept = ne(t, ignore); // 1 for a sample that counts, 0 for an ignored one
   const safe = where(kept, t, 0); // an ignored index must not be read out of range
   const picked = squeeze(gather(weighted, 1, unsqueeze(safe, 1)), 1); // w[y_n] · q[y_n]

@@ -41,7 +41,11 @@ export async function scoreImages(
     n: m,
     features: `${model.name}:${featureTap(model)} (${r.feats.d} values)`,
     fid: fid(head(r.feats, m), head(f.feats, m)),
-    kid: kid(r.feats, f.feats, { subsets: o.kidSubsets ?? 10, size: Math.min(1000, m) }),
+    // Subsets of half the samples (at most 1000, as the reference code), so that they differ.
+    kid: kid(r.feats, f.feats, {
+      subsets: o.kidSubsets ?? 5,
+      size: Math.min(1000, Math.max(2, Math.floor(m / 2))),
+    }),
     inceptionScore: inceptionScore(f.probs),
     ...precisionRecall(head(r.feats, pr), head(f.feats, pr)),
   };

@@ -84,6 +84,48 @@ export function checkDcganConfig(c: DcganConfig): void {
   }
 }
 
+/** The paper's D loss −E log σ(D(x)) − E log(1 − σ(D(G(z)))), written with softplus. */
+export function nsDiscriminatorLoss(
+  d: Discriminator,
+  real: Tensor,
+  fake: Tensor,
+  realClasses?: Tensor,
+  fakeClasses?: Tensor,
+): Tensor {
+  const dr = d.forward(real, realClasses);
+  const df = d.forward(fake, fakeClasses);
+  return mean(softplus(neg(dr))).add(mean(softplus(df)));
+}
+
+/** WGAN-GP: E D(fake) − E D(real) + λ·E(‖∇D(x̂)‖ − 1)², x̂ = α·real + (1 − α)·fake. */
+export function wganGpCriticLoss(
+  d: Discriminator,
+  real: Tensor,
+  fake: Tensor,
+  alpha: Tensor,
+  gpWeight: number,
+): Tensor {
+  const xHat = mul(real, alpha).add(mul(fake, neg(alpha).add(1)));
+  const { gx } = d.inputGrad(xHat);
+  const norm = sqrt(sum(square(gx), [1, 2, 3]).add(1e-12));
+  const gp = mean(square(norm.sub(1))).mul(gpWeight);
+  return mean(d.forward(fake))
+    .sub(mean(d.forward(real)))
+    .add(gp);
+}
+
+/** G's loss: the non-saturating −E log σ(D(G(z))), or the critic's −E D(G(z)). */
+export function generatorLoss(
+  loss: DcganLoss,
+  d: Discriminator,
+  g: Generator,
+  z: Tensor,
+  classes?: Tensor,
+): Tensor {
+  const df = d.forward(g.forward(z, classes), classes);
+  return loss === "ns" ? mean(softplus(neg(df))) : neg(mean(df));
+}
+
 export class Dcgan {
   readonly config: DcganConfig;
   readonly g: Generator;
@@ -176,16 +218,11 @@ export class Dcgan {
     const real = this.realBatch();
     const fy = this.fakeClasses(1);
     const fake = noGrad(() => this.g.forward(this.noise(0), this.onehot(fy)));
-    const dr = this.d.forward(real.x, this.onehot(real.y));
-    const df = this.d.forward(fake, this.onehot(fy));
-    if (c.loss === "ns") return mean(softplus(neg(dr))).add(mean(softplus(df)));
-    // WGAN-GP: E D(fake) − E D(real) + λ·E(‖∇D(x̂)‖ − 1)², x̂ between a real and a fake image.
+    if (c.loss === "ns") {
+      return nsDiscriminatorLoss(this.d, real.x, fake, this.onehot(real.y), this.onehot(fy));
+    }
     const alpha = rand([c.batch, 1, 1, 1], { seed: this.key(2), backend: c.backend });
-    const xHat = mul(real.x, alpha).add(mul(fake, neg(alpha).add(1)));
-    const { gx } = this.d.inputGrad(xHat);
-    const norm = sqrt(sum(square(gx), [1, 2, 3]).add(1e-12));
-    const gp = mean(square(norm.sub(1))).mul(c.gpWeight);
-    return mean(df).sub(mean(dr)).add(gp);
+    return wganGpCriticLoss(this.d, real.x, fake, alpha, c.gpWeight);
   }
 
   /** One D step, then one G step; records one command buffer and reads nothing back. */
@@ -200,9 +237,7 @@ export class Dcgan {
       this.gOpt.zeroGrad();
       this.d.requiresGrad_(false);
       const fy = this.fakeClasses(4);
-      const df = this.d.forward(this.g.forward(this.noise(3), this.onehot(fy)), this.onehot(fy));
-      // The non-saturating generator loss −E log σ(D(G(z))), or the critic's −E D(G(z)).
-      const gl = c.loss === "ns" ? mean(softplus(neg(df))) : neg(mean(df));
+      const gl = generatorLoss(c.loss, this.d, this.g, this.noise(3), this.onehot(fy));
       backward(gl);
       this.d.requiresGrad_(true);
       this.gOpt.step();

@@ -1,6 +1,7 @@
 // The toy GAN trainer: a generator and a discriminator (MLPs), a loss, an optimizer per network,
 // D steps per G step and an optional unrolled discriminator. One call to step() records one
-// command buffer (no readback inside); metrics() reads the state back when asked.
+// command buffer (no readback inside; past the recorder's 512-dispatch cap, e.g. WGAN-GP with 5
+// critic steps, the engine submits early: 2); metrics() reads the state back when asked.
 
 import {
   type BackendKind,

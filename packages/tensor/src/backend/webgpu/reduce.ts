@@ -51,7 +51,7 @@ const LANES_WG = 64;
  * workgroup then covers WG times as many) and a `lanes` thread, which has no tree to amortise.
  */
 const MIN_PER_THREAD = { tree: 16, lanes: 64 };
-/** The grid's limit on chunks (x dimension of a `tree` launch, z of a `lanes` launch). */
+/** The grid's limit on chunks (the x dimension of a `tree` launch). */
 const MAX_CHUNKS = 65535;
 
 type Kind = "lanes" | "tree";
@@ -120,7 +120,7 @@ export function reducePlan(
     chunks === 1 ? out : { storage: ctx.scratch(expr.dtype, outer * chunks), offset: 0 };
   const launch = oneLaunch(args, kind, wg, split, chunk, chunks, first, maxPerDim, ctx.info);
   if (chunks === 1) return [launch];
-  // The partials, [outer, chunks] contiguous: a short row reduction of their own.
+  // The partials, [outer, chunks] contiguous: a (much shorter) row reduction of their own.
   const partials = contiguousLeaf(first.storage, [outer, chunks]);
   const rest = { op, expr: partials, shape: [outer, chunks], outer, inner: chunks, out };
   return [launch, ...reducePlan(rest, maxPerDim, ctx)];
