@@ -165,4 +165,11 @@ describe("dream", () => {
     expect(() => parseClassMixture("zebra:1", model.classes)).toThrow(/no class is called/);
     await expect(dream(model, testImage(16, 16).mean(1, true))).rejects.toThrow(/one RGB image/);
   });
+
+  test("an image smaller than the objective's layers need is refused with the size to use", async () => {
+    const small = { ...model, minSize: () => 24 };
+    await expect(dream(small, testImage(20, 30))).rejects.toThrow(
+      /needs at least 24 px on the image's shorter side; this image is 30×20/,
+    );
+  });
 });

@@ -126,6 +126,13 @@ export async function dream(
   const [H, W] = [image.shape[2], image.shape[3]];
   const objective = prepareObjective(model, options.objective ?? defaultObjective(model));
   const minSize = model.minSize?.(objective.taps) ?? 1;
+  if (Math.min(H, W) < minSize) {
+    // e.g. GoogLeNet's classes: its classifier reads a 7×7 pool of a map 32× smaller than the image
+    throw new Error(
+      `${model.name}: ${objective.taps.join(", ")} needs at least ${minSize} px on the image's ` +
+        `shorter side; this image is ${W}×${H} (use a larger image or working size)`,
+    );
+  }
   const sizes = octaveSizes(H, W, options.octaves ?? 4, options.octaveScale ?? 1.4, minSize);
   const profile = profileModel(model, objective.taps);
   const tile = tileSide(options, profile);
