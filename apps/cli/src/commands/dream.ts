@@ -215,7 +215,15 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   const dreamed = { ...options, objective };
   const [H, W] = input.shape.slice(2) as [number, number];
   phase(`preparing (${loaded.model.name} at ${W}×${H})`);
-  const sizes = octaveSizes(H, W, dreamed.octaves!, dreamed.octaveScale!);
+  // The octaves dream() will run: none smaller than the objective's layers need (GoogLeNet's
+  // classes need 224 px), so the progress and the estimate count the same work.
+  const used = tapsOfSpec(
+    spec,
+    Object.keys(loaded.model.dreamLayers ?? {}),
+    loaded.model.logitsTap ?? "logits",
+  );
+  const minSize = loaded.model.minSize?.(used) ?? 1;
+  const sizes = octaveSizes(H, W, dreamed.octaves!, dreamed.octaveScale!, minSize);
   const work = sizes.map(([h, w]) => h * w * dreamed.steps!);
   if (v.estimate || work.reduce((a, b) => a + b, 0) * (frames ?? 1) >= LONG_JOB_PIXEL_STEPS) {
     const e = await estimateDream(loaded.model, [H, W], dreamed);
