@@ -75,7 +75,7 @@ export async function openUserCaffe(
     0,
   );
   info.name = loaded.net.spec.name || reader.metadata.net || files.weights.name;
-  info.layers = loaded.net.layers.length;
+  info.layers = loaded.net.spec.layers.length;
   info.dreamLayer = Object.keys(model.dreamLayers ?? {})[0] ?? "";
   info.hasClasses = (model.classes?.length ?? 0) > 0;
   const mapTypes = new Set(["Convolution", "Concat", "Pooling", "LRN"]);
