@@ -60,6 +60,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "words.txt"), "n01514859 hen\nn04285008 sports car\nn02123045 tabby\n");
   // Not a NetParameter: a text file renamed.
   writeFileSync(join(dir, "broken.caffemodel"), "this is not a caffemodel at all\n");
+  writeFileSync(join(dir, "broken.prototxt"), 'name: "x"\nlayers { name: "a" type: \n');
   app = await openApp("?size=16&octaves=1&steps=2#models");
 }, 120_000);
 
@@ -86,7 +87,18 @@ test("a bad file gives one line naming it; a good one is converted, built and su
   expect(bad).not.toMatch(/ at |\.ts:\d/);
   expect(await text("caffe-status")).toContain("not loaded");
 
+  // A prototxt that does not parse: its line and column, one line.
   await upload("caffe-weights", "mini.caffemodel");
+  await upload("caffe-prototxt", "broken.prototxt");
+  await page.click("#caffe-load");
+  await page.waitForFunction(
+    "document.getElementById('caffe-error').textContent.includes('mini.caffemodel')",
+  );
+  const badText = await text("caffe-error");
+  expect(badText).toMatch(/^Could not open mini\.caffemodel: prototxt \d+:\d+: /);
+  expect(badText.split("\n")).toHaveLength(1);
+  await upload("caffe-prototxt", "deploy.prototxt");
+
   await upload("caffe-synsets", "words.txt");
   await page.click("#caffe-load");
   await page.waitForFunction("!document.getElementById('caffe-summary').hidden", {
