@@ -61,7 +61,7 @@ beforeAll(async () => {
   // Not a NetParameter: a text file renamed.
   writeFileSync(join(dir, "broken.caffemodel"), "this is not a caffemodel at all\n");
   writeFileSync(join(dir, "broken.prototxt"), 'name: "x"\nlayers { name: "a" type: \n');
-  app = await openApp("?size=16&octaves=1&steps=2#models");
+  app = await openApp("?size=16&octaves=1&steps=2&vsize=16&vsteps=2#models");
 }, 120_000);
 
 afterAll(async () => {
@@ -134,3 +134,21 @@ test("the dream page picks it: its own layers, its default layer, and a short dr
   expect(meanAbsDiff(before, after)).toBeGreaterThan(0.1); // the dream changed the picture
   expect(app.errors).toEqual([]);
 }, 90_000);
+
+test("the feature-visualisation page picks it: its default layer, its channels, a short job", async () => {
+  const { page } = app;
+  await showPage(page, "#features");
+  await page.select(".viz-page select:has(option[value=caffe])", "caffe");
+  const layer = ".viz-page select:has(option[value=conv4_3])";
+  expect(await page.$eval(layer, (s) => (s as HTMLSelectElement).value)).toBe("conv4_3");
+  // conv4_3 has 2 output channels: measured by a forward pass of the user's net.
+  await page.waitForFunction(
+    "[...document.querySelectorAll('.viz-page small')].some((e) => e.textContent === '0 – 1')",
+    { timeout: 30_000 },
+  );
+  await page.select(".viz-page select:has(option[value=naive])", "naive");
+  await page.click("#viz-run");
+  expect(await waitJob(page, "viz-progress")).toMatch(/Visualise finished/);
+  expect((await canvasStats(page, "#viz-result")).std).toBeGreaterThan(1);
+  expect(app.errors).toEqual([]);
+}, 60_000);

@@ -236,7 +236,10 @@ export class Models {
       if (!this.userCaffe)
         throw new Error("your Caffe model is not loaded: open its files on the Models page");
       // After a lost device its weights are uploaded again from the converted bytes.
-      this.userCaffeNet ??= await buildUserCaffe(this.userCaffe);
+      if (!this.userCaffeNet) {
+        this.userCaffeNet = await buildUserCaffe(this.userCaffe);
+        this.set("caffe", `${this.userCaffe.name} from ${this.userCaffe.origin}: ready on the GPU`);
+      }
       return this.userCaffeNet.model;
     }
     if (isCaffe(id)) {
@@ -293,6 +296,7 @@ export class Models {
     this.status.googlenet = "re-uploading after a lost device";
     this.status.squeezenet = "re-uploading after a lost device";
     this.status.face = "re-uploading after a lost device";
+    if (this.userCaffe) this.status.caffe = "re-uploading after a lost device";
     if (this.vggFile)
       this.status.vgg = `${this.vggFile.arch.toUpperCase()} from ${this.vggFile.origin}`;
     for (const f of this.listeners) f();
