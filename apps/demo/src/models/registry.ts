@@ -3,6 +3,8 @@
 // as does the face network (converted at build time); VGG16 comes from a local file or a
 // download, held as a Blob and read lazily: only the layers a job's taps need are read and
 // uploaded (fc1 alone is 392 MiB, needed only for class objectives).
+// The user's own Caffe net ("caffe") comes from files they open (user-caffe.ts): converted in
+// the browser, kept as safetensors bytes so a lost device can upload it again.
 
 import {
   type DreamModel,

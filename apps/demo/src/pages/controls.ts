@@ -1,5 +1,5 @@
-// Form controls both pages share: the model picker (GoogLeNet by default; VGG16 appears once a
-// file is open) and the
+// Form controls both pages share: the model picker (GoogLeNet by default; VGG16 and the user's
+// own Caffe model appear once their files are open) and the
 // weighted layer list a dream maximises ("layer3.2 × 1, layer2.3 × 0.5").
 
 import type { TraceResult } from "../engine/trace.ts";
