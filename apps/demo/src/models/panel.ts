@@ -6,6 +6,7 @@
 import { type DownloadError, findWeights, type Progress } from "@sheep/models";
 import { describe } from "../ui/banner.ts";
 import { fmtBytes, fmtSeconds, h, replace } from "../ui/dom.ts";
+import { userCaffeCard } from "./caffe-card.ts";
 import {
   fetchWeights,
   partialBytes,
@@ -261,5 +262,6 @@ export function modelsPage(models: Models): HTMLElement {
       bar,
       line,
     ),
+    userCaffeCard(models),
   );
 }

@@ -3,6 +3,8 @@
 // as does the face network (converted at build time); VGG16 comes from a local file or a
 // download, held as a Blob and read lazily: only the layers a job's taps need are read and
 // uploaded (fc1 alone is 392 MiB, needed only for class objectives).
+// The user's own Caffe net ("caffe") comes from files they open (user-caffe.ts): converted in
+// the browser, kept as safetensors bytes so a lost device can upload it again.
 
 import {
   type DreamModel,
@@ -31,8 +33,9 @@ import {
   vggParams,
 } from "@sheep/models";
 import { full, noGrad, tidy } from "@sheep/tensor";
+import { buildUserCaffe, disposeUserCaffe, type UserCaffe } from "./user-caffe.ts";
 
-export type ModelId = "googlenet" | "squeezenet" | "face" | "vgg";
+export type ModelId = "googlenet" | "squeezenet" | "face" | "vgg" | "caffe";
 
 /** The shipped Caffe networks, served beside the app like the face network. */
 type CaffeId = "googlenet" | "squeezenet";
@@ -50,6 +53,7 @@ export interface VggFile {
 /** Taps that are feature maps (what layer and channel objectives can use), in forward order. */
 export function featureTaps(id: ModelId, arch: VggArch = "vgg16"): string[] {
   if (isCaffe(id)) return [...CAFFE_NETS[id].featureTaps];
+  if (id === "caffe") return [];
   if (id === "face") return FACE_TAPS.filter((t) => t !== "avgpool" && t !== "embedding");
   return VGG_BLOCKS[arch].flatMap((convs, b) => [
     ...Array.from({ length: convs }, (_, i) => `block${b + 1}_conv${i + 1}`),
@@ -63,6 +67,7 @@ export const DEFAULT_DREAM_LAYER: Record<ModelId, string> = {
   squeezenet: "fire7/concat",
   face: "layer3.2",
   vgg: "block4_conv3",
+  caffe: "", // the user's net's own, set when it is opened
 };
 
 /** The layer the feature-visualisation page opens on. */
@@ -71,6 +76,7 @@ export const DEFAULT_VIZ_LAYER: Record<ModelId, string> = {
   squeezenet: "fire5/concat",
   face: "layer2.3",
   vgg: "block4_conv1",
+  caffe: "",
 };
 
 type Listener = () => void;
@@ -83,12 +89,16 @@ export class Models {
   private faceBytes: Uint8Array | null = null;
   private vgg: Vgg | null = null;
   vggFile: VggFile | null = null;
+  /** The user's own Caffe net: what it is, and (while the device lives) the net on the GPU. */
+  userCaffe: UserCaffe | null = null;
+  private userCaffeNet: Awaited<ReturnType<typeof buildUserCaffe>> | null = null;
   /** What people should read about each network's state. */
   status: Record<ModelId, string> = {
     googlenet: "not loaded yet",
     squeezenet: "not loaded yet",
     face: "not loaded yet",
     vgg: "not loaded: open a file or download it",
+    caffe: "not loaded: open your .caffemodel and its deploy .prototxt",
   };
   private readonly listeners = new Set<Listener>();
   private readonly channelCache = new Map<string, number>();
@@ -109,6 +119,7 @@ export class Models {
   }
 
   available(id: ModelId): boolean {
+    if (id === "caffe") return this.userCaffe !== null;
     return id !== "vgg" || this.vggFile !== null;
   }
 
@@ -204,8 +215,35 @@ export class Models {
     return this.vgg;
   }
 
+  /** Take the user's Caffe net (built by openUserCaffe): the one the pages pick as "caffe". */
+  setUserCaffe(info: UserCaffe, built: Awaited<ReturnType<typeof buildUserCaffe>>): void {
+    if (this.userCaffeNet && this.userCaffe)
+      disposeUserCaffe(this.userCaffeNet.loaded, this.userCaffe.tensors);
+    this.userCaffe = info;
+    this.userCaffeNet = built;
+    DEFAULT_DREAM_LAYER.caffe = info.dreamLayer;
+    DEFAULT_VIZ_LAYER.caffe = info.dreamLayer;
+    this.set("caffe", `${info.name} from ${info.origin}: ready on the GPU`);
+  }
+
+  /** Feature-map taps of `id` (the user's Caffe net's own list for "caffe"). */
+  featureTaps(id: ModelId): string[] {
+    if (id === "caffe") return [...(this.userCaffe?.taps ?? [])];
+    return featureTaps(id, this.vggFile?.arch);
+  }
+
   /** The DreamModel for `id` whose forward can reach every one of `taps`. */
   async dreamModel(id: ModelId, taps: readonly string[]): Promise<DreamModel> {
+    if (id === "caffe") {
+      if (!this.userCaffe)
+        throw new Error("your Caffe model is not loaded: open its files on the Models page");
+      // After a lost device its weights are uploaded again from the converted bytes.
+      if (!this.userCaffeNet) {
+        this.userCaffeNet = await buildUserCaffe(this.userCaffe);
+        this.set("caffe", `${this.userCaffe.name} from ${this.userCaffe.origin}: ready on the GPU`);
+      }
+      return this.userCaffeNet.model;
+    }
     if (isCaffe(id)) {
       const m = await this.caffeNet(id);
       let model = this.adapters.get(m);
@@ -229,7 +267,8 @@ export class Models {
 
   /** Channels of a feature tap, from one tiny forward pass (cached). */
   async channels(id: ModelId, tap: string): Promise<number> {
-    const key = `${id}:${this.vggFile?.origin ?? ""}:${tap}`;
+    const from = id === "caffe" ? this.userCaffe?.origin : this.vggFile?.origin;
+    const key = `${id}:${from ?? ""}:${tap}`;
     const known = this.channelCache.get(key);
     if (known) return known;
     const model = await this.dreamModel(id, [tap]);
@@ -253,11 +292,13 @@ export class Models {
     }
     this.face = null;
     this.vgg = null;
+    this.userCaffeNet = null;
     delete this.caffe.googlenet;
     delete this.caffe.squeezenet;
     this.status.googlenet = "re-uploading after a lost device";
     this.status.squeezenet = "re-uploading after a lost device";
     this.status.face = "re-uploading after a lost device";
+    if (this.userCaffe) this.status.caffe = "re-uploading after a lost device";
     if (this.vggFile)
       this.status.vgg = `${this.vggFile.arch.toUpperCase()} from ${this.vggFile.origin}`;
     for (const f of this.listeners) f();

@@ -1,12 +1,12 @@
-// Form controls both pages share: the model picker (GoogLeNet by default; VGG16 appears once a
-// file is open) and the
+// Form controls both pages share: the model picker (GoogLeNet by default; VGG16 and the user's
+// own Caffe model appear once their files are open) and the
 // weighted layer list a dream maximises ("layer3.2 × 1, layer2.3 × 0.5").
 
 import type { TraceResult } from "../engine/trace.ts";
-import { featureTaps, type ModelId, type Models } from "../models/registry.ts";
+import type { ModelId, Models } from "../models/registry.ts";
 import { h, params, replace, select } from "../ui/dom.ts";
 
-const MODEL_IDS: readonly ModelId[] = ["googlenet", "squeezenet", "face", "vgg"];
+const MODEL_IDS: readonly ModelId[] = ["googlenet", "squeezenet", "face", "vgg", "caffe"];
 
 /** A page: its element, and how to trace one step of what it would run now. */
 export interface PageView {
@@ -43,7 +43,7 @@ export class ModelPicker {
 
   /** Feature-map taps of the picked model. */
   taps(): string[] {
-    return featureTaps(this.value, this.models.vggFile?.arch);
+    return this.models.featureTaps(this.value);
   }
 
   private changed(): void {
@@ -52,11 +52,14 @@ export class ModelPicker {
 
   /** The VGG file the options were built for (status changes alone do not rebuild them). */
   private shown: Models["vggFile"] | undefined = undefined;
+  private shownCaffe: Models["userCaffe"] | undefined = undefined;
 
   private render(): void {
     const vgg = this.models.vggFile;
-    if (vgg === this.shown) return;
+    const caffe = this.models.userCaffe;
+    if (vgg === this.shown && caffe === this.shownCaffe) return;
     this.shown = vgg;
+    this.shownCaffe = caffe;
     const before = this.el.value;
     replace(
       this.el,
@@ -70,8 +73,16 @@ export class ModelPicker {
           ? `${vgg.arch.toUpperCase()} (ImageNet)`
           : "VGG16 — open or download it on the Models page",
       ),
+      h(
+        "option",
+        { value: "caffe", disabled: !caffe },
+        caffe
+          ? `${caffe.name} (your Caffe model)`
+          : "Your Caffe model — open it on the Models page",
+      ),
     );
-    this.el.value = this.wanted === "vgg" && !vgg ? "googlenet" : this.wanted;
+    const missing = (this.wanted === "vgg" && !vgg) || (this.wanted === "caffe" && !caffe);
+    this.el.value = missing ? "googlenet" : this.wanted;
     if (this.el.value !== before) this.changed();
   }
 }
