@@ -185,6 +185,13 @@ export function stylePage(models: Models): PageView {
         if (styles.length !== slots.length) throw new Error("a painting is still loading");
         syncWeights();
         progress.start("Style transfer: loading the network…");
+        if (picker.value === "caffe") {
+          // A user's own net has no measured style layers; the CLI takes them as flags.
+          throw new Error(
+            "this page knows the style layers of GoogLeNet, VGG and the face network; for your " +
+              "own Caffe model use `sheep style --model caffe --content-layer L --style-layers …`",
+          );
+        }
         const name = picker.value === "vgg" ? (models.vggFile?.arch ?? "vgg16") : picker.value;
         const layers = STYLE_LAYERS[name] ?? STYLE_LAYERS.face;
         const taps = [...(layers.content ? [layers.content] : []), ...Object.keys(layers.style)];
