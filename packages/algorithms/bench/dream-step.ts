@@ -1,9 +1,10 @@
 // Benchmark (not a test): one DeepDream step — forward to the dream layer and backward to the
 // image — with the face network (layer2.3) or VGG16 with random weights at its real widths
-// (block4_conv3), on our engine and on TensorFlow.js's WebGPU backend sharing our GPUDevice
+// (block4_conv3), or the shipped GoogLeNet (inception_4c/output; ours only: its TF.js peer is
+// the bench's googlenet-dream-step pipeline), on our engine and on TensorFlow.js's WebGPU backend sharing our GPUDevice
 // (bench/PEERS.md §1). Prints one JSON line per measurement.
 //
-//   node scripts/run-ts.mjs packages/algorithms/bench/dream-step.ts --model face|vgg16 \
+//   node scripts/run-ts.mjs packages/algorithms/bench/dream-step.ts --model face|vgg16|googlenet \
 //     --size 256 [--reps 3] [--tfjs] [--dream]
 //
 // Wall time per step: the gradient is reduced to one number and read back, so the step has
@@ -13,6 +14,7 @@
 
 import {
   loadFaceNetFile,
+  loadGoogLeNetFile,
   loadVgg,
   randomVggWeights,
   vggConfig,
@@ -21,7 +23,14 @@ import {
 import { engine, init, release, type Tensor, tensor, valueAndGrad } from "@sheep/tensor";
 import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend as SheepBackend } from "../../tensor/src/backend/webgpu/webgpu.ts";
-import { dream, faceDreamModel, rng, tapsOf, vggDreamModel } from "../src/index.ts";
+import {
+  dream,
+  faceDreamModel,
+  googLeNetDreamModel,
+  rng,
+  tapsOf,
+  vggDreamModel,
+} from "../src/index.ts";
 import { tfFace, tfVgg16 } from "./tfjs-models.ts";
 
 const arg = (name: string, dflt: string) => {
@@ -50,17 +59,19 @@ backend.alloc = (dtype, length) => {
   return s;
 };
 
-const layer = which === "face" ? "layer2.3" : "block4_conv3";
+const layer = { face: "layer2.3", googlenet: "inception_4c/output" }[which] ?? "block4_conv3";
 const vggWeights = which === "vgg16" ? randomVggWeights(vggConfig("vgg16"), 1) : null;
 const model =
   which === "face"
     ? faceDreamModel(await loadFaceNetFile())
-    : vggDreamModel(
-        await loadVgg(
-          vggSafetensors(vggConfig("vgg16"), "timm", vggWeights!, { classifier: false }),
-          { taps: [layer] },
-        ),
-      );
+    : which === "googlenet"
+      ? googLeNetDreamModel(await loadGoogLeNetFile())
+      : vggDreamModel(
+          await loadVgg(
+            vggSafetensors(vggConfig("vgg16"), "timm", vggWeights!, { classifier: false }),
+            { taps: [layer] },
+          ),
+        );
 // seeded noise: a smooth image puts max-pool windows near ties, where the two engines may
 // pick different (equally valid) subgradients and the check below would compare those
 const random = rng(7);
@@ -119,7 +130,9 @@ if (process.argv.includes("--dream")) {
 }
 
 // ---- TF.js WebGPU on our device -------------------------------------------------------------
-if (process.argv.includes("--tfjs")) {
+if (process.argv.includes("--tfjs") && which === "googlenet") {
+  print({ note: "--tfjs: GoogLeNet's TF.js peer is the bench's googlenet-dream-step pipeline" });
+} else if (process.argv.includes("--tfjs")) {
   (globalThis as { navigator?: unknown }).navigator ??= { gpu: {} };
   const { WebGPUBackend } = await import("@tensorflow/tfjs-backend-webgpu");
   tf.env().set("PROD", true);
