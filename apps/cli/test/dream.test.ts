@@ -170,7 +170,7 @@ describe("sheep dream", () => {
       [
         [input, "--out", join(dir, "x.png"), "--model", "alexnet"],
         2,
-        /--model must be googlenet, squeezenet, face, vgg16, vgg19, got "alexnet"/,
+        /--model must be googlenet, squeezenet, face, vgg16, vgg19, caffe, got "alexnet"/,
       ],
       [[input, "--out", join(dir, "x.txt")], 2, /--out must end in/],
       [[input], 2, /needs --out/],
