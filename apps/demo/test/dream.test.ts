@@ -67,6 +67,29 @@ test("a short dream changes the picture, drawn step by step, and downloads as PN
   expect(app.errors).toEqual([]);
 });
 
+test("Sample photo loads the shipped photos in turn, served by the app itself", async () => {
+  const { page } = app;
+  const caption = () => page.$eval(".dream-page .caption", (e) => e.textContent ?? "");
+  await page.click(".dream-page .sample-photo");
+  await page.waitForFunction(
+    "document.querySelector('.dream-page .caption')?.textContent.startsWith('chelsea.png')",
+  );
+  expect(await caption()).toBe("chelsea.png · 451×300");
+  await page.click(".dream-page .sample-photo");
+  await page.waitForFunction(
+    "document.querySelector('.dream-page .caption')?.textContent.startsWith('coffee.png')",
+  );
+  expect(await caption()).toBe("coffee.png · 600×400");
+  // back to the small synthetic sample the later tests' tiny jobs are sized for
+  await page.click(
+    "xpath/.//section[contains(@class, 'dream-page')]//button[text()='Sample picture']",
+  );
+  await page.waitForFunction(
+    "document.querySelector('.dream-page .caption')?.textContent.startsWith('sample')",
+  );
+  expect(app.errors).toEqual([]);
+});
+
 test("the engine panel lists the traced step's dispatches, each opening to its WGSL", async () => {
   const { page } = app;
   await showPage(page, "#engine");

@@ -10,6 +10,9 @@ import { drawRgba, resizeRgba } from "./canvas.ts";
 import { adviseSize, sideLimits } from "./limits.ts";
 import { samplePicture } from "./sample.ts";
 
+/** The photos in static/samples/ that "Sample photo" cycles through. */
+const SAMPLE_PHOTOS = ["chelsea.png", "coffee.png", "rocket.jpg", "astronaut.png"];
+
 /** [width, height] with the longer side at most `maxSide` (0: unchanged), never enlarged. */
 export function fitSide(width: number, height: number, maxSide: number): [number, number] {
   const k = maxSide > 0 ? Math.min(1, maxSide / Math.max(width, height)) : 1;
@@ -23,6 +26,8 @@ export class ImageInput {
   private readonly notice: HTMLElement;
   private image: RgbaImage | null = null;
   private name = "sample";
+  /** Which sample photo the next "Sample photo" click loads. */
+  private photo = 0;
 
   /**
    * @param info the device (for the size check), asked each time: it changes after recovery
@@ -69,6 +74,11 @@ export class ImageInput {
         { class: "row" },
         h("button", { type: "button", onclick: () => file.click() }, "Choose image…"),
         h("button", { type: "button", onclick: () => this.useSample() }, "Sample picture"),
+        h(
+          "button",
+          { type: "button", class: "sample-photo", onclick: () => void this.useSamplePhoto() },
+          "Sample photo",
+        ),
       ),
       file,
       this.notice,
@@ -109,6 +119,21 @@ export class ImageInput {
       Math.floor(Math.sqrt(sideLimits(this.info()).hardPixels)),
     );
     this.set(samplePicture(side, side), "sample", notify);
+  }
+
+  /**
+   * The next of the real photos that ship with the app (static/samples, credits in CREDITS.md):
+   * each click loads the next one. Served by this app, so it works offline.
+   */
+  async useSamplePhoto(): Promise<void> {
+    const file = SAMPLE_PHOTOS[this.photo++ % SAMPLE_PHOTOS.length];
+    try {
+      const res = await fetch(`samples/${file}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      await this.load(new File([await res.blob()], file));
+    } catch (e) {
+      this.showNotice(`Could not load the sample ${file}: ${describe(e)}`);
+    }
   }
 
   /** Decode a file (PNG or JPEG); a bad one leaves the current picture and says why. */
