@@ -2,32 +2,22 @@
 // default --max-side (1024 on its longer side) with a notice, or at full size through tiles
 // with a measured time and memory estimate first; the phases are named as they happen.
 
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { decodeImage, encodeImage } from "@sheep/io";
 import { randomVggWeights, vggConfig, vggSafetensors } from "@sheep/models";
 import { beforeAll, expect, test } from "vitest";
 import { shrinkRgba, workingSize } from "../src/size.ts";
+import { sheepRunner } from "./helpers.ts";
 
-const bin = join(import.meta.dirname, "..", "bin", "sheep.mjs");
 const dir = mkdtempSync(join(tmpdir(), "sheep-size-"));
 const env = { ...process.env, SHEEP_DEBUG: "", SHEEP_CACHE_DIR: join(dir, "cache") };
 const big = join(dir, "big.png");
 const wide = join(dir, "wide.png");
 const weights = join(dir, "tiny-vgg16.safetensors");
 
-async function sheep(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)("node", [bin, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const sheep = sheepRunner(env);
 
 /** A synthetic photo: waves and an xor pattern, so every tile has something to see. */
 function photo(path: string, w: number, h: number): void {

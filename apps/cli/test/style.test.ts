@@ -2,28 +2,18 @@
 // names, widths ÷16), real images, the progress line's per-layer losses, frames, and one-line
 // errors for bad flags.
 
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { decodeImage, encodeImage, type RgbaImage } from "@sheep/io";
 import { randomVggWeights, vggConfig, vggSafetensors } from "@sheep/models";
 import { beforeAll, describe, expect, test } from "vitest";
+import { sheepRunner } from "./helpers.ts";
 
-const bin = join(import.meta.dirname, "..", "bin", "sheep.mjs");
 const dir = mkdtempSync(join(tmpdir(), "sheep-style-"));
 const env = { ...process.env, SHEEP_DEBUG: "", SHEEP_CACHE_DIR: join(dir, "cache") };
 
-async function sheep(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)("node", [bin, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const sheep = sheepRunner(env);
 
 /** stderr without Dawn's start-up warnings. */
 const errLines = (s: string) =>

@@ -2,30 +2,20 @@
 // numbers name the flag, the value and the range; outputs that cannot be written fail at once;
 // mistyped layers, classes and presets get "did you mean", unknown layers the full list.
 
-import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { encodeImage } from "@sheep/io";
 import { randomVggWeights, vggConfig, vggSafetensors } from "@sheep/models";
 import { beforeAll, describe, expect, test } from "vitest";
+import { sheepRunner } from "./helpers.ts";
 
-const bin = join(import.meta.dirname, "..", "bin", "sheep.mjs");
 const dir = mkdtempSync(join(tmpdir(), "sheep-flags-"));
 const env = { ...process.env, SHEEP_DEBUG: "", SHEEP_CACHE_DIR: join(dir, "cache") };
 const input = join(dir, "photo.png");
 const weights = join(dir, "tiny-vgg16.safetensors");
 
-async function sheep(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)("node", [bin, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const sheep = sheepRunner(env);
 
 /** The error line (the last "sheep: " line that is not a phase). */
 const errorLine = (s: string) =>

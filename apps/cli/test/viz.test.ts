@@ -1,29 +1,19 @@
 // `sheep viz` end to end on a tiny random VGG file: grid and ablation layouts in the written
 // PNG, single targets, and one-line errors.
 
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { ABLATION_STAGES, textWidth } from "@sheep/algorithms";
 import { decodeImage } from "@sheep/io";
 import { randomVggWeights, vggConfig, vggSafetensors } from "@sheep/models";
 import { beforeAll, describe, expect, test } from "vitest";
+import { sheepRunner } from "./helpers.ts";
 
-const bin = join(import.meta.dirname, "..", "bin", "sheep.mjs");
 const dir = mkdtempSync(join(tmpdir(), "sheep-viz-"));
 const env = { ...process.env, SHEEP_DEBUG: "", SHEEP_CACHE_DIR: join(dir, "cache") };
 
-async function sheep(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)("node", [bin, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const sheep = sheepRunner(env);
 
 const errLines = (s: string) =>
   s.split("\n").filter(
