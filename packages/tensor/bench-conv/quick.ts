@@ -3,9 +3,9 @@
 //   node scripts/run-ts.mjs packages/tensor/bench-conv/quick.ts CIN COUT SIZE fwd|gx|gw CFG…
 // CFG is "naive" or key=value,key=value (forwardTuning fields); default: the current tuning.
 
-import { convKernels } from "../src/backend/webgpu/conv.ts";
-import { forwardTuning } from "../src/backend/webgpu/conv-forward.ts";
-import { weightGradTuning } from "../src/backend/webgpu/conv-weight-grad.ts";
+import { forwardTuning } from "../src/conv/webgpu/forward.ts";
+import { convKernels } from "../src/conv/webgpu/planners.ts";
+import { weightGradTuning } from "../src/conv/webgpu/weight-grad.ts";
 import { conv2d, engine, init, noGrad, randn, release } from "../src/index.ts";
 import { apply } from "../src/ops/apply.ts";
 

@@ -12,8 +12,8 @@
 
 import { writeFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { convKernels } from "../src/backend/webgpu/conv.ts";
 import type { WebGPUBackend as SheepBackend } from "../src/backend/webgpu/webgpu.ts";
+import { convKernels } from "../src/conv/webgpu/planners.ts";
 import {
   conv2d,
   conv2dWeightGrad,

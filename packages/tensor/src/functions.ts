@@ -9,8 +9,8 @@ export {
   sumToShape,
   valueAndGrad,
 } from "./autograd.ts";
+export * from "./conv/fn.ts";
 export * from "./fn/cnn.ts";
-export * from "./fn/conv.ts";
 export * from "./fn/create.ts";
 export * from "./fn/elementwise.ts";
 export * from "./fn/lrn.ts";

@@ -3,8 +3,8 @@
 // labelled "via …" go through the public functions instead. Shapes are small (the oracle is a
 // float64 loop and finite differences run it many times) but cross the kernels' tile edges.
 
+import type { ConvAttrs, ConvGeom } from "../src/conv/op.ts";
 import { conv2d, convTranspose2d } from "../src/index.ts";
-import type { ConvAttrs, ConvGeom } from "../src/ops/conv.ts";
 import type { Case } from "./cases.ts";
 import type { InputSpec } from "./helpers.ts";
 
@@ -29,13 +29,9 @@ function geom(o: {
   };
 }
 
-const conv = (
-  inputs: InputSpec[],
-  o: Parameters<typeof geom>[0] & { relu?: boolean },
-  label?: string,
-): Case => ({
+const conv = (inputs: InputSpec[], o: Parameters<typeof geom>[0], label?: string): Case => ({
   inputs,
-  attrs: { ...geom(o), relu: o.relu ?? false },
+  attrs: geom(o),
   label,
   tol: { rtol: 1e-4, atol: 1e-5 },
 });
@@ -72,7 +68,6 @@ export const convCases: { [K in keyof ConvAttrs]: Case[] } = {
     conv([f(1, 2, 10, 9), f(3, 2, 7, 7)], { stride: 2, pad: 3 }, "7×7 stride 2"),
     conv([f(1, 2, 4, 4), f(2, 2, 3, 3)], { pad: 3 }, "padding past the kernel's half"),
     conv([f(1, 3, 6, 7), f(2, 3, 3, 2), f(2)], { pad: [2, 0, 1, 3] }, "asymmetric padding"),
-    conv([f(2, 3, 6, 6), f(4, 3, 3, 3), f(4)], { pad: 1, relu: true }, "fused ReLU"),
     conv([f(1, 2, 8, 8), f(2, 2, 3, 3)], { stride: 3 }, "stride 3, unused trailing rows"),
     conv(
       [f(1, 2, 7, 9), f(3, 2, 2, 3)],
@@ -81,13 +76,32 @@ export const convCases: { [K in keyof ConvAttrs]: Case[] } = {
     ),
     conv(
       [f(1, 20, 9, 9), f(18, 20, 3, 3), f(18)],
-      { pad: 1, relu: true },
+      { pad: 1 },
       "past one tile: 18 out, 20 in, 81 px",
     ),
     {
       inputs: [f(1, 2, 6, 5), f(2, 2, 4, 4)],
       call: (x, w) => conv2d(x, w, null, { padding: "same" }),
       label: 'via conv2d: padding "same", even kernel',
+      tol: { rtol: 1e-4, atol: 1e-5 },
+    },
+  ],
+  conv2dRelu: [
+    conv([f(2, 3, 6, 6), f(4, 3, 3, 3), f(4)], { pad: 1 }, "3×3 pad 1, bias"),
+    conv(
+      [f(1, 20, 9, 9), f(18, 20, 3, 3), f(18)],
+      { pad: 1 },
+      "past one tile: 18 out, 20 in, 81 px",
+    ),
+    conv(
+      [f(2, 4, 7, 6), f(6, 2, 3, 3)],
+      { stride: 2, groups: 2, pad: [1, 0] },
+      "stride 2, groups 2",
+    ),
+    {
+      inputs: [f(1, 3, 6, 6), f(4, 3, 3, 3), f(4)],
+      call: (x, w, b) => conv2d(x, w, b, { padding: 1, activation: "relu" }),
+      label: 'via conv2d: activation "relu"',
       tol: { rtol: 1e-4, atol: 1e-5 },
     },
   ],
@@ -117,6 +131,20 @@ export const convCases: { [K in keyof ConvAttrs]: Case[] } = {
       tol: { rtol: 1e-4, atol: 1e-5 },
     },
   ],
+  // The third input is the mask (conv2dRelu's output in its VJPs): y counts where it is > 0.
+  convTranspose2dMasked: [
+    convT([f(1, 3, 4, 4), f(3, 2, 3, 3), f(1, 3, 4, 4)], {}, "3×3"),
+    convT(
+      [f(2, 4, 3, 4), f(4, 3, 3, 3), f(2, 4, 3, 4)],
+      { stride: 2, pad: [1, 0, 1, 0] },
+      "stride 2, output padding 1",
+    ),
+    convT(
+      [f(1, 4, 4, 3), f(4, 2, 3, 3), f(1, 4, 4, 3)],
+      { groups: 2, dilation: 2, pad: 1 },
+      "groups 2, dilation 2",
+    ),
+  ],
   conv2dWeightGrad: [
     wgrad([f(2, 3, 6, 5), f(2, 4, 6, 5)], [3, 3], { pad: 1 }, "3×3 pad 1, batch 2"),
     wgrad(
@@ -133,5 +161,11 @@ export const convCases: { [K in keyof ConvAttrs]: Case[] } = {
       "depthwise, unused rows",
     ),
     wgrad([f(2, 3, 5, 4), f(2, 2, 5, 4)], [1, 1], {}, "1×1"),
+    wgrad(
+      [f(2, 3, 6, 5), f(2, 4, 6, 5), f(2, 4, 6, 5)],
+      [3, 3],
+      { pad: 1 },
+      "masked g (conv2dRelu's VJP)",
+    ),
   ],
 };

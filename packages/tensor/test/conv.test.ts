@@ -3,9 +3,9 @@
 // against the float64 oracle, and the fused ReLU against an unfused one.
 
 import { afterEach, describe, expect, test } from "vitest";
-import { convKernels } from "../src/backend/webgpu/conv.ts";
-import { forwardTuning } from "../src/backend/webgpu/conv-forward.ts";
-import { weightGradTuning } from "../src/backend/webgpu/conv-weight-grad.ts";
+import { forwardTuning } from "../src/conv/webgpu/forward.ts";
+import { convKernels } from "../src/conv/webgpu/planners.ts";
+import { weightGradTuning } from "../src/conv/webgpu/weight-grad.ts";
 import {
   conv2d,
   conv2dWeightGrad,

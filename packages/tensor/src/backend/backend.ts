@@ -1,12 +1,12 @@
 // The one interface both backends implement: allocate, write, run a kernel, read, free.
 // Math code above this line never sees a GPUDevice; the cpu backend is the float64 oracle.
 
+import type { ConvRoutines } from "../conv/routines.ts";
 import type { DType, HostArray } from "../dtype.ts";
 import type { Expr } from "../expr.ts";
 import type { Shape } from "../shape.ts";
 import type { DispatchRecord } from "../trace.ts";
 import type { CnnRoutines } from "./cnn-routines.ts";
-import type { ConvRoutines } from "./conv-routines.ts";
 
 /** A backend-owned block of memory holding `length` elements of one dtype. */
 export interface Storage {

@@ -2,7 +2,7 @@
 // names and shapes (weight [out, in/groups, kH, kW] and [in, out/groups, kH, kW]) and default
 // initialisation, so torchvision weights load into them by name.
 
-import { type Conv2dOptions, conv2d, convTranspose2d } from "../fn/conv.ts";
+import { type Conv2dOptions, conv2d, convTranspose2d } from "../conv/fn.ts";
 import { zeros } from "../fn/create.ts";
 import { pad } from "../fn/shape.ts";
 import type { Tensor } from "../tensor.ts";

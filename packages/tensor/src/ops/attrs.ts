@@ -2,9 +2,9 @@
 // typed against this list, so an op without a shape rule, forward or VJP does not compile.
 
 import type { PadMode } from "../backend/backend.ts";
+import type { ConvAttrs } from "../conv/op.ts";
 import type { DType } from "../dtype.ts";
 import type { CnnAttrs } from "./cnn.ts";
-import type { ConvAttrs } from "./conv.ts";
 
 type None = Record<string, never>;
 

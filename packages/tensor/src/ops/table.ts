@@ -1,9 +1,9 @@
 // The op table: every op of ops/attrs.ts with its shape rule, forward and VJPs, assembled from
 // the families. Typed as a mapped type over the op list, so a missing entry is a compile error.
 
+import { convOps } from "../conv/op.ts";
 import type { OpAttrs, OpName } from "./attrs.ts";
 import { cnnOps } from "./cnn.ts";
-import { convOps } from "./conv.ts";
 import { binaryOps, unaryOps, whereOp } from "./elementwise.ts";
 import { indexOps } from "./indexing.ts";
 import { matmulOp } from "./linalg.ts";

@@ -1,9 +1,9 @@
 // The cpu oracle's routines: plain loops over plain arrays, as obviously correct as possible.
 
+import { cpuConv } from "../../conv/cpu.ts";
 import { contiguousStrides, sizeOf } from "../../shape.ts";
 import type { Routines } from "../backend.ts";
 import { cpuCnn } from "./cnn.ts";
-import { cpuConv } from "./conv.ts";
 import { evaluator, type Impl, unravel } from "./util.ts";
 
 export const cpuRoutines: { [K in keyof Routines]: Impl<K> } = {

@@ -10,13 +10,13 @@ import matmulWgsl from "../../../../../shaders/matmul.wgsl";
 import matmulBatchWgsl from "../../../../../shaders/matmul_batch.wgsl";
 import matvecWgsl from "../../../../../shaders/matvec.wgsl";
 import padWgsl from "../../../../../shaders/pad.wgsl";
+import { matmulPlan } from "../../conv/webgpu/forward.ts";
+import { convPlanners } from "../../conv/webgpu/planners.ts";
 import { wgslType } from "../../dtype.ts";
 import { sizeOf } from "../../shape.ts";
 import type { Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
 import { vec4Ready } from "./codegen.ts";
-import { convPlanners } from "./conv.ts";
-import { matmulPlan } from "./conv-forward.ts";
 import { checkRank, exprLabel, exprShader, grid, inBytes, type Planner, pad8 } from "./launch.ts";
 import { reducePlan } from "./reduce.ts";
 
@@ -27,7 +27,7 @@ const MATVEC_KN_COLS = 64;
 
 /**
  * Unbatched matmuls of at least minWork multiply-adds (M, K ≥ 16, N ≥ 64) run as 1×1
- * convolutions through the conv kernels (conv-forward.ts: matmulPlan); the rest, and every
+ * convolutions through the conv kernels (conv/webgpu/forward.ts: matmulPlan); the rest, and every
  * batched one, through matmul.wgsl. On lavapipe the conv route is about 3× faster from 128³ up
  * and no faster at 64³ (bench-engine/overhead.ts, NOTES in bench-engine/README.md).
  */

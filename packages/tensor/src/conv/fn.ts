@@ -1,10 +1,10 @@
 // Convolution functions with PyTorch's conventions (NCHW inputs, OIHW weights): they validate
-// and normalise the arguments, then apply the op (ops/conv.ts).
+// and normalise the arguments, then apply the op (op.ts).
 
 import { ShapeError } from "../errors.ts";
 import { apply } from "../ops/apply.ts";
-import type { ConvGeom } from "../ops/conv.ts";
 import type { Tensor } from "../tensor.ts";
+import type { ConvGeom } from "./geometry.ts";
 
 type Pair = number | readonly [number, number];
 type Quad = [number, number, number, number];
@@ -103,10 +103,9 @@ export function conv2d(
     );
   }
   const geom: ConvGeom = { stride, padding, dilation, groups };
-  return apply("conv2d", bias ? [x, w, bias] : [x, w], {
-    ...geom,
-    relu: opts.activation === "relu",
-  });
+  // The fused ReLU is its own op (conv/op.ts), with the masked gradients.
+  const op = opts.activation === "relu" ? "conv2dRelu" : "conv2d";
+  return apply(op, bias ? [x, w, bias] : [x, w], geom);
 }
 
 /** Transposed convolution of x [N, Cin, H, W] with w [Cin, Cout/groups, kH, kW], plus bias [Cout]. */

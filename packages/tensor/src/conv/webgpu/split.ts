@@ -2,12 +2,12 @@
 // (maxStorageBufferBindingSize): the batch is cut into chunks of images small enough that every
 // binding of a launch fits, and each launch binds an aligned range of the big buffers with the
 // element offset inside it passed in Params. Weights too large for one binding are cut into
-// slices of output channels by the forward plans (conv-forward.ts, one group only); a single
+// slices of output channels by the forward plans (forward.ts, one group only); a single
 // image, and the weights of grouped or weight-gradient convolutions, must fit one binding.
 
+import type { Region } from "../../backend/backend.ts";
+import { BIND_ALIGN, type BindRange, type PlanContext } from "../../backend/webgpu/launch.ts";
 import { DeviceError, fmtBytes } from "../../errors.ts";
-import type { Region } from "../backend.ts";
-import { BIND_ALIGN, type BindRange, type PlanContext } from "./launch.ts";
 
 /** The most elements one binding may hold, less the slack an aligned range start may need. */
 export function bindable(ctx: PlanContext): number {

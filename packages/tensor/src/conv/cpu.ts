@@ -1,10 +1,10 @@
-// The cpu oracle's convolution routines: direct loops over the definitions in conv-routines.ts,
+// The cpu oracle's convolution routines: direct loops over the definitions in routines.ts,
 // in float64. Written for clarity and shared with nothing else: the GPU kernels are checked
 // against these, so they must not be derived from them.
 
-import type { Region, Storage } from "../backend.ts";
-import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
-import type { CpuArray, Impl } from "./util.ts";
+import type { Region, Storage } from "../backend/backend.ts";
+import type { CpuArray, Impl } from "../backend/cpu/util.ts";
+import type { ConvGeometry, ConvRoutines } from "./routines.ts";
 
 /** Calls visit(xIndex, yIndex, wIndex) for every term of the convolution sum. */
 function eachTerm(G: ConvGeometry, visit: (xi: number, yi: number, wi: number) => void) {

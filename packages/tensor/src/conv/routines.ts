@@ -3,7 +3,7 @@
 // [batch, outC, outH, outW], the weight w is [outC, inC / groups, kH, kW]. Padding bottom/right
 // is implied by the sizes (and may be a crop); regions are contiguous NCHW / OIHW.
 
-import type { Region } from "./backend.ts";
+import type { Region } from "../backend/backend.ts";
 
 export interface ConvGeometry {
   batch: number;

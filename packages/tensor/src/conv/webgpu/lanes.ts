@@ -5,7 +5,7 @@
 // (the body of their `fn spread`: 8 consecutive vec4s of the array `from` in laneSlots, the 8
 // pixels of a tile in pixelSlots).
 
-import type { BackendInfo } from "../backend.ts";
+import type { BackendInfo } from "../../backend/backend.ts";
 
 /** Subgroup broadcasts need the feature and 8 lanes per subgroup (SwiftShader has 4). */
 export function useSubgroups(info: BackendInfo): boolean {

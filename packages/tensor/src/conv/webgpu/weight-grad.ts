@@ -5,13 +5,13 @@
 
 import wgradWgsl from "../../../../../shaders/conv2d_weight_grad.wgsl";
 import reduceWgsl from "../../../../../shaders/conv2d_weight_grad_reduce.wgsl";
-import type { Region } from "../backend.ts";
-import type { ConvRoutines } from "../conv-routines.ts";
-import { laneSlots, useSubgroups } from "./conv-lanes.ts";
-import { type PackSource, packedSize, packInput } from "./conv-pack.ts";
-import { imagesPerLaunch, window } from "./conv-split.ts";
-import { grid, type Launch, type PlanContext } from "./launch.ts";
-import { fillTemplate } from "./template.ts";
+import type { Region } from "../../backend/backend.ts";
+import { grid, type Launch, type PlanContext } from "../../backend/webgpu/launch.ts";
+import { fillTemplate } from "../../backend/webgpu/template.ts";
+import type { ConvRoutines } from "../routines.ts";
+import { laneSlots, useSubgroups } from "./lanes.ts";
+import { type PackSource, packedSize, packInput } from "./pack.ts";
+import { imagesPerLaunch, window } from "./split.ts";
 
 /** Elements each thread of the reduce pass adds up (conv2d_weight_grad_reduce.wgsl's PER). */
 const REDUCE_PER = 16;

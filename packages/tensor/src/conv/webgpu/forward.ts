@@ -1,14 +1,16 @@
 // Plans for conv2d and convTranspose2d (and large matmuls as 1×1 convs): pack the input and the
-// weights (conv-pack.ts), then run conv2d.wgsl or conv2d_small.wgsl over them. The transposed conv is
+// weights (pack.ts), then run conv2d.wgsl or conv2d_small.wgsl over them. The transposed conv is
 // a stride-1 convolution of its zero-inserted input with flipped, channel-swapped weights.
 // Batches whose tensors exceed one binding run as several launches over chunks of images, and
 // weights that exceed it (one group) as several launches over slices of output channels.
 
 import convWgsl from "../../../../../shaders/conv2d.wgsl";
 import smallWgsl from "../../../../../shaders/conv2d_small.wgsl";
-import type { MatmulArgs, Region } from "../backend.ts";
-import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
-import { laneSlots, pixelSlots, useSubgroups } from "./conv-lanes.ts";
+import type { MatmulArgs, Region } from "../../backend/backend.ts";
+import type { Launch, PlanContext } from "../../backend/webgpu/launch.ts";
+import { fillTemplate } from "../../backend/webgpu/template.ts";
+import type { ConvGeometry, ConvRoutines } from "../routines.ts";
+import { laneSlots, pixelSlots, useSubgroups } from "./lanes.ts";
 import {
   type Conv,
   type PackSource,
@@ -17,10 +19,8 @@ import {
   packWeights,
   type Rows,
   weightSpan,
-} from "./conv-pack.ts";
-import { bindable, imagesPerLaunch, window } from "./conv-split.ts";
-import type { Launch, PlanContext } from "./launch.ts";
-import { fillTemplate } from "./template.ts";
+} from "./pack.ts";
+import { bindable, imagesPerLaunch, window } from "./split.ts";
 
 /**
  * Register blocks. conv2d.wgsl: pixels per thread (tp) and output channels per workgroup (tm, a

@@ -1,14 +1,14 @@
 // Dispatch plans for the convolution routines: which shader, which workgroups, which Params.
-// The real kernels are planned in conv-forward.ts (conv2d, convTranspose2d) and
-// conv-weight-grad.ts; the naive one-thread-per-output kernels here are a baseline that tests
+// The real kernels are planned in forward.ts (conv2d, convTranspose2d) and
+// weight-grad.ts; the naive one-thread-per-output kernels here are a baseline that tests
 // and benchmarks switch on with convKernels.naive.
 
 import naiveWgsl from "../../../../../shaders/conv2d_naive.wgsl";
-import type { Region } from "../backend.ts";
-import type { ConvGeometry, ConvRoutines } from "../conv-routines.ts";
-import { forwardPlan, transposedPlan } from "./conv-forward.ts";
-import { weightGradPlan } from "./conv-weight-grad.ts";
-import { grid, type Launch, type Planner } from "./launch.ts";
+import type { Region } from "../../backend/backend.ts";
+import { grid, type Launch, type Planner } from "../../backend/webgpu/launch.ts";
+import type { ConvGeometry, ConvRoutines } from "../routines.ts";
+import { forwardPlan, transposedPlan } from "./forward.ts";
+import { weightGradPlan } from "./weight-grad.ts";
 
 /** Kernel selection for tests and benchmarks: the naive baseline instead of the real kernels. */
 export const convKernels = { naive: false };

@@ -1,11 +1,11 @@
-// Geometry of the convolutions (ops/conv.ts): output sizes, the checks behind their ShapeErrors,
+// Geometry of the convolutions (op.ts): output sizes, the checks behind their ShapeErrors,
 // the routines' geometry record, and the adjoint's padding. All in conv2d's direction: x is
 // [N, C, H, W], y is [N, O, Ho, Wo], w is [O, C/groups, kH, kW].
 
-import type { ConvGeometry } from "../backend/conv-routines.ts";
 import { ShapeError } from "../errors.ts";
 import type { Shape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
+import type { ConvGeometry } from "./routines.ts";
 
 /** Stride, padding, dilation and groups of a convolution, in conv2d's direction. */
 export interface ConvGeom {
@@ -136,9 +136,9 @@ export const geomOf = (a: ConvGeom): ConvGeom => ({
   groups: a.groups,
 });
 
-/** A reluMask input must be there and have the shape of the gradient it masks. */
+/** A mask input must be there and have the shape of the gradient it masks. */
 export function checkMask(op: string, shapes: Shape[], g: Tensor, mask: Tensor | undefined) {
   if (!mask || mask.shape.join() !== g.shape.join()) {
-    throw new ShapeError(op, shapes, "reluMask needs a mask input shaped like the gradient");
+    throw new ShapeError(op, shapes, "the mask must have the shape of the gradient it masks");
   }
 }

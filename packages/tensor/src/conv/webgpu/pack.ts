@@ -1,12 +1,12 @@
 // The packs every conv plan starts with (conv2d_pack.wgsl): activations into vec4s of 4
 // channels over the zero-padded plane, weights into [group][block][tap][row] vec4s, and the
-// description of a conv the kernels run (`Conv`) that both sides share. conv-forward.ts plans
-// the convolutions over these; conv-weight-grad.ts packs its two operands with packInput.
+// description of a conv the kernels run (`Conv`) that both sides share. forward.ts plans
+// the convolutions over these; weight-grad.ts packs its two operands with packInput.
 
 import packWgsl from "../../../../../shaders/conv2d_pack.wgsl";
-import type { Region } from "../backend.ts";
-import { window } from "./conv-split.ts";
-import type { Launch } from "./launch.ts";
+import type { Region } from "../../backend/backend.ts";
+import type { Launch } from "../../backend/webgpu/launch.ts";
+import { window } from "./split.ts";
 
 /** Where packInput finds its source and how it pads: see conv2d_pack.wgsl. */
 export interface PackSource {
