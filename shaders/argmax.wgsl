@@ -25,9 +25,12 @@ fn better(a: {{type}}, b: {{type}}) -> bool {
   return {{better}};
 }
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = gid.x + gid.y * nwg.x * 64u;
+  let r = gid.x + gid.y * nwg.x * WG_1D;
   if (r >= params.outer) { return; }
   var best = value(r * params.inner);
   var at = 0u;

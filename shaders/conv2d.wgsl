@@ -61,7 +61,10 @@ fn spread(at: u32, lane: u32) -> array<vec4f, 8> {
 {{spread}}
 }
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
   @builtin(local_invocation_id) lid: vec3u,
@@ -74,7 +77,7 @@ fn main(
   let taps = P.kH * P.kW;
   let group = wid.z % P.groups;
   let o0 = wid.y * TM;
-  let p0 = wid.x * 64u * TP + t;
+  let p0 = wid.x * WG_1D * TP + t;
 
   // Each pixel's receptive field starts at (oy·strideH, ox·strideW) of the padded input.
   // Threads past the last pixel clamp to it instead of returning: every lane must reach
@@ -82,7 +85,7 @@ fn main(
   // hand its neighbours undefined weights); the epilogue skips their writes.
   var base: array<u32, TP>;
   for (var j = 0u; j < TP; j++) {
-    let p = min(p0 + j * 64u, plane - 1u);
+    let p = min(p0 + j * WG_1D, plane - 1u);
     base[j] = (p / P.outW) * P.strideH * P.inW + (p % P.outW) * P.strideW;
   }
 
@@ -121,7 +124,7 @@ fn main(
     var b = 0.0;
     if ((P.flags & HAS_BIAS) != 0u) { b = bias[P.biasOffset + group * P.cout + o]; }
     for (var j = 0u; j < TP; j++) {
-      let p = p0 + j * 64u;
+      let p = p0 + j * WG_1D;
       if (p >= plane) { break; }
       let at = outBase + o * plane + p;
       var v = acc[j][m] + b;

@@ -50,7 +50,10 @@ fn threadIndex(gid: vec3u) -> u32 {
   return gid.x + gid.y * params.rowStride;
 }
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
   let P = params;
   let e = threadIndex(gid);
@@ -79,7 +82,7 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
   out[e] = acc;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG_1D)
 fn transposed(@builtin(global_invocation_id) gid: vec3u) {
   let P = params;
   let e = threadIndex(gid);
@@ -111,7 +114,7 @@ fn transposed(@builtin(global_invocation_id) gid: vec3u) {
 }
 
 // Here `x` is the conv input and `w` holds the output gradient g (y-shaped).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG_1D)
 fn weightGrad(@builtin(global_invocation_id) gid: vec3u) {
   let P = params;
   let e = threadIndex(gid);

@@ -54,7 +54,10 @@ struct Params {
 
 const ROWS = 8u;
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn packInput(@builtin(global_invocation_id) gid: vec3u) {
   let P = params;
   let X = gid.x;
@@ -89,7 +92,7 @@ fn packInput(@builtin(global_invocation_id) gid: vec3u) {
   }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG_1D)
 fn packWeights(@builtin(global_invocation_id) gid: vec3u) {
   let P = params;
   let m = gid.x;

@@ -58,7 +58,10 @@ fn spread(off: u32, q: u32, lane: u32) -> array<vec4f, 8> {
 {{spread}}
 }
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
   @builtin(local_invocation_id) lid: vec3u,
@@ -69,7 +72,7 @@ fn main(
   let inPlane = P.inH * P.inW;
   let taps = P.kH * P.kW;
   let group = wid.z % P.groups;
-  let o0 = wid.y * 64u * TO + lid.x;
+  let o0 = wid.y * WG_1D * TO + lid.x;
   let p0 = wid.x * 8u * TQ;
 
   // Pixels past the plane clamp to its last one rather than return: every lane must reach the
@@ -95,7 +98,7 @@ fn main(
         let wt = wb + (ky * P.kW + kx) * P.rows;
         var wv: array<vec4f, TO>;
         for (var i = 0u; i < TO; i++) {
-          wv[i] = w[wt + i * 64u];
+          wv[i] = w[wt + i * WG_1D];
         }
         for (var q = 0u; q < TQ; q++) {
           let xs = spread(shift, q, lane);
@@ -113,7 +116,7 @@ fn main(
   let image = wid.z / P.groups;
   let outBase = P.outOffset + image * P.outImage + group * P.outGroup;
   for (var i = 0u; i < TO; i++) {
-    let o = o0 + i * 64u;
+    let o = o0 + i * WG_1D;
     if (o >= P.cout) { break; }
     var b = 0.0;
     if ((P.flags & HAS_BIAS) != 0u) { b = bias[P.biasOffset + group * P.cout + o]; }

@@ -56,7 +56,10 @@ fn spread(at: u32, lane: u32) -> array<vec4f, 8> {
 {{spread}}
 }
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
   @builtin(local_invocation_id) lid: vec3u,
@@ -67,7 +70,7 @@ fn main(
   let columns = P.blocks * taps;
   // Clamped, not returned: every lane must reach `spread` (subgroupBroadcast reads the other
   // lanes' registers); a thread past the last column computes a duplicate it never writes.
-  let col = min(wid.x * 64u + lid.x, columns - 1u);
+  let col = min(wid.x * WG_1D + lid.x, columns - 1u);
   let cb = col / taps;
   let tap = col % taps;
   let shift = (tap / P.kW) * P.dilationH * P.inW + (tap % P.kW) * P.dilationW;
@@ -105,7 +108,7 @@ fn main(
     }
   }
 
-  if (wid.x * 64u + lid.x >= columns) { return; }
+  if (wid.x * WG_1D + lid.x >= columns) { return; }
   for (var q = 0u; q < TO; q++) {
     for (var k = 0u; k < 4u; k++) {
       let c = cb * 4u + k;

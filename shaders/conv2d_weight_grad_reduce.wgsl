@@ -20,7 +20,10 @@ struct Params {
 
 const PER = 16u;
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let first = gid.x + gid.y * params.rowStride;
   if (first >= params.threads) { return; }

@@ -21,12 +21,15 @@ struct Params {
 
 {{expr}}
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) t: u32) {
   let q = gid.x + gid.y * params.rowStride;
   let first = (q - t) * PER + t;
   for (var k = 0u; k < PER; k++) {
-    let i = first + k * 64u;
+    let i = first + k * WG_1D;
     if (i < params.n4) {
       out[params.outOffset4 + i] = value(i);
     }

@@ -91,7 +91,7 @@ const KN_COLS = 64u;
 const KN_SPLIT = 4u;
 var<workgroup> partialKN: array<f32, 1024>; // [KN_SPLIT][MAXM][KN_COLS]
 
-@compute @workgroup_size(64, 4)
+@compute @workgroup_size(KN_COLS, KN_SPLIT)
 fn columns(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let M = params.m;
   let N = params.n;

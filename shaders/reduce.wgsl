@@ -47,7 +47,10 @@ fn combine(a: {{type}}, b: {{type}}) -> {{type}} {
   return {{combine}};
 }
 
-@compute @workgroup_size(64)
+// Threads per workgroup: set by the backend from its one table (backend/webgpu/constants.ts).
+override WG_1D: u32;
+
+@compute @workgroup_size(WG_1D)
 fn lanes(@builtin(global_invocation_id) gid: vec3u) {
   let q = gid.x + gid.y * params.rowStride;
   if (q >= params.outer * params.chunks) { return; }

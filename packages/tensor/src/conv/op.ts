@@ -12,6 +12,7 @@
 // same pass that packs g — no separate masking pass over the gradient.
 
 import { full } from "../create.ts";
+import { BYTES_PER_ELEMENT } from "../dtype.ts";
 import { engine } from "../engine.ts";
 import { ShapeError } from "../errors.ts";
 import { call, detach, gt, mul, reshape, sum } from "../ops/call.ts";
@@ -50,7 +51,7 @@ export interface ConvAttrs {
  * 1×1 conv of an all-ones input computes the same sum batch chunk by batch chunk.
  */
 function biasGrad(g: Tensor, mask?: Tensor): Tensor {
-  if (g.size * 4 <= g.backend.info.limits.maxStorageBufferBindingSize) {
+  if (g.size * BYTES_PER_ELEMENT <= g.backend.info.limits.maxStorageBufferBindingSize) {
     return sum(mask ? mul(g, gt(mask, 0)) : g, [0, 2, 3]);
   }
   const ones = full([g.shape[0], 1, g.shape[2], g.shape[3]], 1, { like: g });

@@ -8,18 +8,23 @@ import resizeWgsl from "../../../../../shaders/resize2d.wgsl";
 import { sizeOf } from "../../shape.ts";
 import type { CnnRoutines, ResizeMode } from "../cnn-routines.ts";
 import { planeChunks, planeGrid } from "./cnn-split.ts";
+import { VEC4, wgslConst } from "./constants.ts";
 import { exprLabel, exprShader, grid, inBytes, type Launch, type Planner } from "./launch.ts";
+import { parseParams } from "./params.ts";
 
 type ImagePlanners = {
   [K in "gram" | "dropout" | "resize2d" | "resize2dGrad" | "correlate1d"]: Planner<K>;
 };
 
-const TILE = 64;
+/** The Gram kernel's output tile (gram.wgsl's TILE × TILE per workgroup). */
+const TILE = wgslConst(gramWgsl, "TILE");
 /** Workgroups the Gram kernel aims for, so a discrete GPU has every core busy. */
 const GRAM_WORKGROUPS = 256;
 /** The shallowest K slice worth its partial sums (and the second pass reading them). */
 const GRAM_MIN_SLICE = 256;
-const MAX_TAPS = 64;
+/** Taps correlate1d.wgsl's Params hold: its `taps` array of vec4s, four taps each. */
+const MAX_TAPS =
+  VEC4 * (parseParams(correlateWgsl).fields.find((f) => f.name === "taps")?.count ?? 0);
 
 /** How many K slices a Gram matrix is split into, and how deep each is (a multiple of 16). */
 export function gramSplits(batch: number, channels: number, k: number, maxPerDim: number) {

@@ -17,13 +17,16 @@ import { sizeOf } from "../../shape.ts";
 import type { Routines } from "../backend.ts";
 import { cnnPlanners } from "./cnn.ts";
 import { vec4Ready } from "./codegen.ts";
+import { BYTES_PER_ELEMENT, VEC4, wgslConst } from "./constants.ts";
 import { checkRank, exprLabel, exprShader, grid, inBytes, type Planner, pad8 } from "./launch.ts";
 import { reducePlan } from "./reduce.ts";
 
-/** Rows of A and output columns per workgroup of shaders/matvec.wgsl (MAXM, COLS, KN_COLS). */
-const MATVEC_MAX_M = 4;
-const MATVEC_COLS = 4;
-const MATVEC_KN_COLS = 64;
+/** Rows of A and output columns per workgroup of shaders/matvec.wgsl, read from its consts. */
+const MATVEC_MAX_M = wgslConst(matvecWgsl, "MAXM");
+const MATVEC_COLS = wgslConst(matvecWgsl, "COLS");
+const MATVEC_KN_COLS = wgslConst(matvecWgsl, "KN_COLS");
+/** The output tile of shaders/matmul.wgsl (TILE × TILE per workgroup). */
+const MATMUL_TILE = wgslConst(matmulWgsl, "TILE");
 
 /**
  * Unbatched matmuls of at least minWork multiply-adds (M, K ≥ 16, N ≥ 64) run as 1×1
@@ -49,7 +52,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
   elementwise: ({ expr, shape, out }, maxPerDim) => {
     const n = sizeOf(shape);
     if (n === 0) return [];
-    if (elementwiseTuning.vec4 && out.offset % 4 === 0 && vec4Ready(expr, shape)) {
+    if (elementwiseTuning.vec4 && out.offset % VEC4 === 0 && vec4Ready(expr, shape)) {
       const per = elementwiseTuning.vec4PerThread;
       const kernel = `elementwise.vec4(${exprLabel(expr)})`;
       const s = exprShader(
@@ -58,17 +61,17 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         {},
         kernel,
       );
-      const g = grid(Math.ceil(n / 4 / per), maxPerDim);
+      const g = grid(Math.ceil(n / VEC4 / per), maxPerDim);
       return [
         {
           kernel,
           source: s.source,
           entry: "main",
           constants: { PER: per },
-          params: { n4: n / 4, outOffset4: out.offset / 4, rowStride: g.rowStride, ex: s.ex },
+          params: { n4: n / VEC4, outOffset4: out.offset / VEC4, rowStride: g.rowStride, ex: s.ex },
           storages: [out.storage, ...s.storages],
           workgroups: g.workgroups,
-          bytes: inBytes(s.storages) + n * 4,
+          bytes: inBytes(s.storages) + n * BYTES_PER_ELEMENT,
           flops: n * Math.max(1, exprLabel(expr).split("·").length),
         },
       ];
@@ -91,7 +94,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         params: { n, outOffset: out.offset, rowStride: g.rowStride, ex: s.ex },
         storages: [out.storage, ...s.storages],
         workgroups: g.workgroups,
-        bytes: inBytes(s.storages) + n * 4,
+        bytes: inBytes(s.storages) + n * BYTES_PER_ELEMENT,
         flops: n * Math.max(1, exprLabel(expr).split("·").length),
       },
     ];
@@ -120,7 +123,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         params: { outer, inner, outOffset: out.offset, ex: s.ex },
         storages: [out.storage, ...s.storages],
         workgroups: short ? g.workgroups : [Math.min(outer, 65535), Math.ceil(outer / 65535), 1],
-        bytes: inBytes(s.storages) + outer * 4,
+        bytes: inBytes(s.storages) + outer * BYTES_PER_ELEMENT,
         flops: outer * inner,
       },
     ];
@@ -145,7 +148,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     };
     const cost = {
       storages: [a.out.storage, a.a.storage, a.b.storage],
-      bytes: 4 * batch * (a.m * a.k + a.k * a.n + a.m * a.n),
+      bytes: BYTES_PER_ELEMENT * batch * (a.m * a.k + a.k * a.n + a.m * a.n),
       flops: 2 * batch * a.m * a.n * a.k,
     };
     // A few rows against a weight (a fully connected layer at small batch): the matrix-vector
@@ -177,7 +180,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         constants: { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0 },
         params,
         ...cost,
-        workgroups: [Math.ceil(a.n / 64), Math.ceil(a.m / 64), batch],
+        workgroups: [Math.ceil(a.n / MATMUL_TILE), Math.ceil(a.m / MATMUL_TILE), batch],
       },
     ];
   },
@@ -211,7 +214,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         },
         storages: [out.storage, ...s.storages],
         workgroups: g.workgroups,
-        bytes: inBytes(s.storages) + n * 4,
+        bytes: inBytes(s.storages) + n * BYTES_PER_ELEMENT,
         flops: 0,
       },
     ];
@@ -251,7 +254,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         },
         storages: [out.storage, ...s.storages],
         workgroups: g.workgroups,
-        bytes: inBytes(s.storages) + n * 4,
+        bytes: inBytes(s.storages) + n * BYTES_PER_ELEMENT,
         flops: 0,
       },
     ];
@@ -291,7 +294,7 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         },
         storages: [out.storage, ...s.storages],
         workgroups: g.workgroups,
-        bytes: 2 * n * 4 + n * 4,
+        bytes: 3 * n * BYTES_PER_ELEMENT,
         flops: 0,
       },
     ];

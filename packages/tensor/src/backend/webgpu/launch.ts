@@ -7,6 +7,7 @@ import type { Expr } from "../../expr.ts";
 import type { Shape } from "../../shape.ts";
 import type { BackendInfo, DeviceLimits, Routines, Storage } from "../backend.ts";
 import { genExpr } from "./codegen.ts";
+import { BYTES_PER_ELEMENT, shaderConstants, VEC4 } from "./constants.ts";
 import type { ParamValues } from "./params.ts";
 import { fillTemplate } from "./template.ts";
 
@@ -31,9 +32,9 @@ export interface Launch {
 }
 
 const MAX_RANK = 8;
-const WG_1D = 64;
+const { WG_1D } = shaderConstants;
 
-/** Workgroups for n threads of 64, folded into 2-D when one dimension would overflow. */
+/** Workgroups for n threads of WG_1D, folded into 2-D when one dimension would overflow. */
 export function grid(
   n: number,
   maxPerDim: number,
@@ -62,7 +63,7 @@ export function exprShader(
     code.push(g.code);
     storages.push(...g.storages);
   }
-  const source = `${prelude}\n${fillTemplate(template, { ...slots, expr: code.join("\n\n"), words: Math.max(1, Math.ceil(words.length / 4)) }, label)}`;
+  const source = `${prelude}\n${fillTemplate(template, { ...slots, expr: code.join("\n\n"), words: Math.max(1, Math.ceil(words.length / VEC4)) }, label)}`;
   return { source, storages, ex: words };
 }
 
@@ -92,7 +93,8 @@ export function checkRank(label: string, shape: Shape) {
     );
 }
 
-export const inBytes = (storages: Storage[]) => storages.reduce((n, s) => n + s.length * 4, 0);
+export const inBytes = (storages: Storage[]) =>
+  storages.reduce((n, s) => n + s.length * BYTES_PER_ELEMENT, 0);
 
 export interface BindRange {
   offset: number;

@@ -8,8 +8,10 @@
 // that names a destroyed buffer ("used in submit while destroyed"). So a buffer over the cap is
 // handed to `retire`, which destroys it only after the submit that last uses it.
 
+import { COPY_ALIGN } from "./constants.ts";
+
 export function sizeClass(bytes: number): number {
-  const b = Math.max(16, Math.ceil(bytes / 4) * 4);
+  const b = Math.max(16, Math.ceil(bytes / COPY_ALIGN) * COPY_ALIGN);
   if (b <= 256) return Math.ceil(b / 16) * 16;
   const step = 2 ** (Math.floor(Math.log2(b)) - 3);
   return Math.ceil(b / step) * step;

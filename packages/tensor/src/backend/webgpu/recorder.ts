@@ -4,6 +4,7 @@
 
 import { DEBUG_TIMING, debugLog, debugState } from "../../debug.ts";
 import type { DispatchRecord } from "../../trace.ts";
+import { COPY_ALIGN } from "./constants.ts";
 
 const ARENA_BYTES = 1 << 16;
 /** Submit anyway after this many dispatches, so the GPU starts while we keep recording. */
@@ -172,7 +173,13 @@ export class Recorder {
       resolve = { buffer, read, records: this.timed };
     }
     for (const a of this.arenas)
-      this.device.queue.writeBuffer(a.gpu, 0, a.cpu, 0, Math.ceil(a.used / 4) * 4);
+      this.device.queue.writeBuffer(
+        a.gpu,
+        0,
+        a.cpu,
+        0,
+        Math.ceil(a.used / COPY_ALIGN) * COPY_ALIGN,
+      );
     this.device.queue.submit([this.encoder.finish()]);
     this.submits++;
     // Arenas are safe to reuse: the next writeBuffer is ordered after this submit on the queue.

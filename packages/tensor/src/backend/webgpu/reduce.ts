@@ -8,6 +8,7 @@ import { wgslType } from "../../dtype.ts";
 import { contiguousLeaf, type Expr, leavesOf } from "../../expr.ts";
 import type { BackendInfo, Routines } from "../backend.ts";
 import { collapseDims } from "./codegen.ts";
+import { shaderConstants } from "./constants.ts";
 import { exprLabel, exprShader, grid, inBytes, type Launch, type PlanContext } from "./launch.ts";
 
 /**
@@ -44,8 +45,8 @@ function profileOf(info: BackendInfo) {
   return PROFILES[p === "auto" ? (info.isFallbackAdapter ? "cpu" : "gpu") : p];
 }
 
-/** Threads per workgroup of the `lanes` entry (reduce.wgsl's @workgroup_size). */
-const LANES_WG = 64;
+/** Threads per workgroup of the `lanes` entry (reduce.wgsl's @workgroup_size(WG_1D)). */
+const LANES_WG = shaderConstants.WG_1D;
 /**
  * Elements a thread adds at least before rows are cut into more chunks: a `tree` thread (its
  * workgroup then covers WG times as many) and a `lanes` thread, which has no tree to amortise.

@@ -6,6 +6,7 @@ import type { DType, HostArray } from "../../dtype.ts";
 import { DeviceError, fmtBytes } from "../../errors.ts";
 import type { DispatchRecord } from "../../trace.ts";
 import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
+import { BYTES_PER_ELEMENT, COPY_ALIGN, sharedOverrides } from "./constants.ts";
 import { planners } from "./kernels.ts";
 import type { Launch, PlanContext } from "./launch.ts";
 import { type ParamsLayout, packParams, parseParams } from "./params.ts";
@@ -87,7 +88,7 @@ export class WebGPUBackend implements Backend {
 
   alloc(dtype: DType, length: number): Storage {
     this.check();
-    const bytes = length * 4;
+    const bytes = length * BYTES_PER_ELEMENT;
     const { maxBufferSize } = this.info.limits;
     if (bytes > maxBufferSize) {
       throw new DeviceError(
@@ -131,7 +132,7 @@ export class WebGPUBackend implements Backend {
       hit.version = src.writes;
       return { storage: hit.storage, fresh };
     }
-    const bytes = length * 4;
+    const bytes = length * BYTES_PER_ELEMENT;
     const buffer = this.pool.acquire(bytes, `derived: ${key}`);
     const storage: GpuStorage = {
       id: nextId++,
@@ -187,7 +188,8 @@ export class WebGPUBackend implements Backend {
     // staging buffer copied in stream order instead.
     const staging = this.device.createBuffer({
       label: "upload",
-      size: Math.ceil(host.byteLength / 4) * 4,
+      // Mapped buffers are sized in multiples of 4 bytes (WebGPU's COPY_BUFFER_ALIGNMENT).
+      size: Math.ceil(host.byteLength / COPY_ALIGN) * COPY_ALIGN,
       usage: GPUBufferUsage.COPY_SRC,
       mappedAtCreation: true,
     });
@@ -206,13 +208,19 @@ export class WebGPUBackend implements Backend {
         ? new Float32Array(b ?? new ArrayBuffer(0))
         : new Int32Array(b ?? new ArrayBuffer(0));
     if (length === 0) return make();
-    const bytes = length * 4;
+    const bytes = length * BYTES_PER_ELEMENT;
     const staging = this.device.createBuffer({
       label: "readback",
       size: bytes,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
-    this.recorder.copy((storage as GpuStorage).buffer, offset * 4, staging, 0, bytes);
+    this.recorder.copy(
+      (storage as GpuStorage).buffer,
+      offset * BYTES_PER_ELEMENT,
+      staging,
+      0,
+      bytes,
+    );
     this.recorder.flush();
     try {
       await staging.mapAsync(GPUMapMode.READ);
@@ -271,10 +279,12 @@ export class WebGPUBackend implements Backend {
       if (debugState.level >= DEBUG_WGSL)
         debugLog(`new pipeline ${l.kernel} (${l.entry}):\n${l.source}`);
       const module = this.device.createShaderModule({ label: l.kernel, code: l.source });
+      // The sizes a shader shares with the planners (WG_1D…) come from their one table.
+      const constants = { ...sharedOverrides(l.source), ...l.constants };
       const pipeline = this.device.createComputePipeline({
         label: l.kernel,
         layout: "auto",
-        compute: { module, entryPoint: l.entry, constants: l.constants },
+        compute: { module, entryPoint: l.entry, constants },
       });
       hit = { pipeline, layout: parseParams(l.source) };
       this.pipelines.set(key, hit);
@@ -290,8 +300,9 @@ export class WebGPUBackend implements Backend {
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: uniform }];
     l.storages.forEach((s, i) => {
       const range = l.ranges?.[i];
-      const offset = range ? range.offset * 4 : 0;
-      const size = Math.max(4, (range ? range.length : s.length) * 4);
+      const offset = range ? range.offset * BYTES_PER_ELEMENT : 0;
+      // At least one element: a zero-sized binding is invalid.
+      const size = BYTES_PER_ELEMENT * Math.max(1, range ? range.length : s.length);
       if (size > maxBinding) {
         throw new DeviceError(
           `${this.currentOp}: ${l.kernel} would bind ${fmtBytes(size)}, over this device's ` +
@@ -301,7 +312,7 @@ export class WebGPUBackend implements Backend {
       if (s.freed) throw new Error(`${this.currentOp}: ${l.kernel} reads freed storage #${s.id}`);
       entries.push({
         binding: i + 1,
-        resource: { buffer: (s as GpuStorage).buffer, offset, size: Math.ceil(size / 4) * 4 },
+        resource: { buffer: (s as GpuStorage).buffer, offset, size },
       });
     });
     this.recorder.dispatch(pipeline, entries, l.workgroups, {

@@ -7,6 +7,7 @@
 import convWgsl from "../../../../../shaders/conv2d.wgsl";
 import smallWgsl from "../../../../../shaders/conv2d_small.wgsl";
 import type { MatmulArgs, Region } from "../../backend/backend.ts";
+import { shaderConstants, VEC4 } from "../../backend/webgpu/constants.ts";
 import type { Launch, PlanContext } from "../../backend/webgpu/launch.ts";
 import { fillTemplate } from "../../backend/webgpu/template.ts";
 import type { ConvGeometry, ConvRoutines } from "../routines.ts";
@@ -21,6 +22,8 @@ import {
   weightSpan,
 } from "./pack.ts";
 import { bindable, imagesPerLaunch, window } from "./split.ts";
+
+const { WG_1D } = shaderConstants;
 
 /**
  * Register blocks. conv2d.wgsl: pixels per thread (tp) and output channels per workgroup (tm, a
@@ -126,22 +129,22 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
   const T = forwardTuning;
   const plane = c.outH * c.outW;
   const tail = sg ? "" : " (no subgroups)";
-  // How full the last tile of 64·tp pixels is, over all tiles: 28² = 784 pixels fill 4 tiles of
+  // How full the last tile of WG_1D·tp pixels is, over all tiles: 28² = 784 pixels fill 4 tiles of
   // 256 to 77%, 32² fills them exactly.
-  const pixelTile = 64 * T.tp;
+  const pixelTile = WG_1D * T.tp;
   const fill = plane / (Math.ceil(plane / pixelTile) * pixelTile);
   const small =
-    allowSmall && (plane <= T.smallPlane || (c.cout >= 64 * T.to && fill < T.minPixelFill));
+    allowSmall && (plane <= T.smallPlane || (c.cout >= WG_1D * T.to && fill < T.minPixelFill));
   if (small) {
     const { to } = T;
     const tq = plane <= 16 ? 2 : T.tq;
     return {
-      label: `${c.name} small ${64 * to}×${8 * tq}${tail}`,
+      label: `${c.name} small ${WG_1D * to}×${8 * tq}${tail}`,
       source: fillTemplate(smallWgsl, { to, tq, ...pixelSlots(sg) }, c.name),
-      tile: 64 * to,
+      tile: WG_1D * to,
       workgroups: (n: number, cout: number): [number, number, number] => [
         Math.ceil(plane / (8 * tq)),
-        Math.ceil(cout / (64 * to)),
+        Math.ceil(cout / (WG_1D * to)),
         n * c.groups,
       ],
     };
@@ -149,11 +152,11 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
   const { tp } = T;
   const tm = c.cout <= 8 ? 8 : T.tm;
   return {
-    label: `${c.name} ${tm}×${64 * tp}${tail}`,
+    label: `${c.name} ${tm}×${WG_1D * tp}${tail}`,
     source: fillTemplate(convWgsl, { tp, tm, ...laneSlots(sg, "w") }, c.name),
     tile: tm,
     workgroups: (n: number, cout: number): [number, number, number] => [
-      Math.ceil(plane / (64 * tp)),
+      Math.ceil(plane / (WG_1D * tp)),
       Math.ceil(cout / tm),
       n * c.groups,
     ],
@@ -165,7 +168,7 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
  * (one group only) the most whole tiles of rows that fit, each slice packed and convolved in turn.
  */
 function channelSlices(c: Conv, tile: number, ctx: PlanContext): Rows[] | null {
-  const perRow = 4 * Math.ceil(c.cin / 4) * c.kH * c.kW;
+  const perRow = VEC4 * Math.ceil(c.cin / VEC4) * c.kH * c.kW;
   const fits = (count: number) =>
     perRow * roundUp(count, tile) <= bindable(ctx) &&
     weightSpan(c, { start: 0, count })[1] <= bindable(ctx);
@@ -198,7 +201,7 @@ function plan(
     // Still nothing fits: planned whole, and imagesPerLaunch names what is too large.
     slices = channelSlices(c, k.tile, ctx) ?? [{ start: 0, count: c.cout }];
   }
-  const blocks = Math.ceil(c.cin / 4);
+  const blocks = Math.ceil(c.cin / VEC4);
   const taps = c.kH * c.kW;
   const widest = slices[0];
   const maxRows = roundUp(widest.count, k.tile);
@@ -211,12 +214,15 @@ function plan(
     c.batch,
     {
       input: c.groups * c.cin * c.src.srcH * c.src.srcW,
-      "packed input": 4 * packedSize(c.src, 1),
+      "packed input": VEC4 * packedSize(c.src, 1),
       output: outImage,
     },
-    { weights: weightSpan(c, widest)[1], "packed weights": 4 * wCount },
+    { weights: weightSpan(c, widest)[1], "packed weights": VEC4 * wCount },
   );
-  const xp: Region = { storage: ctx.scratch("float32", 4 * packedSize(c.src, images)), offset: 0 };
+  const xp: Region = {
+    storage: ctx.scratch("float32", VEC4 * packedSize(c.src, images)),
+    offset: 0,
+  };
   // Conv weights are usually constant (inference, DeepDream): their packed layout is kept across
   // steps and refilled only when the weights are written. A matmul's "weights" are activations.
   const derived = c.name !== "matmul" ? ctx.derived?.bind(ctx) : undefined;
@@ -228,11 +234,11 @@ function plan(
     if (derived) {
       const layout = `${c.iohw ? "IOHW" : "OIHW"} g${c.groups} ${c.cin}→${c.cout} ${c.kH}×${c.kW}`;
       const key = `${c.name} packed weights ${layout} rows ${rows} [${slice.start}, +${slice.count}) at ${a.w.offset}`;
-      const d = derived(key, a.w.storage, 4 * c.groups * blocks * taps * rows);
+      const d = derived(key, a.w.storage, VEC4 * c.groups * blocks * taps * rows);
       wp = { storage: d.storage, offset: 0 };
       if (d.fresh) launches.push(packWeights(c, a.w, wp, rows, slice, maxPerDim));
     } else {
-      shared ??= { storage: ctx.scratch("float32", 4 * wCount), offset: 0 };
+      shared ??= { storage: ctx.scratch("float32", VEC4 * wCount), offset: 0 };
       wp = shared;
       launches.push(packWeights(c, a.w, wp, rows, slice, maxPerDim));
     }

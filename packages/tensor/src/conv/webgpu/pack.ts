@@ -5,8 +5,18 @@
 
 import packWgsl from "../../../../../shaders/conv2d_pack.wgsl";
 import type { Region } from "../../backend/backend.ts";
+import {
+  BYTES_PER_ELEMENT,
+  shaderConstants,
+  VEC4,
+  wgslConst,
+} from "../../backend/webgpu/constants.ts";
 import type { Launch } from "../../backend/webgpu/launch.ts";
 import { window } from "./split.ts";
+
+const { WG_1D } = shaderConstants;
+/** Rows of the padded plane each packInput thread fills (conv2d_pack.wgsl's ROWS). */
+const PACK_ROWS = wgslConst(packWgsl, "ROWS");
 
 /** Where packInput finds its source and how it pads: see conv2d_pack.wgsl. */
 export interface PackSource {
@@ -26,7 +36,7 @@ export interface PackSource {
 
 /** Vec4s packInput writes for `images` images (plus `spare` zero-filled ones at the end). */
 export const packedSize = (p: PackSource, images: number) =>
-  images * p.groups * Math.ceil(p.channels / 4) * p.dstH * p.dstW;
+  images * p.groups * Math.ceil(p.channels / VEC4) * p.dstH * p.dstW;
 
 /**
  * Pack images [first, first + images) of an NCHW region into `dst` (padded vec4 channel blocks).
@@ -42,7 +52,7 @@ export function packInput(
   maxPerDim: number,
   mask: Region | null,
 ): Launch {
-  const blocks = Math.ceil(p.channels / 4);
+  const blocks = Math.ceil(p.channels / VEC4);
   const count = packedSize(p, images);
   const perImage = p.groups * p.channels * p.srcH * p.srcW;
   const win = window(src, first * perImage, images * perImage);
@@ -78,8 +88,12 @@ export function packInput(
     },
     storages: [dst.storage, src.storage, (mask ?? src).storage],
     ranges: [null, win.range, maskWin.range],
-    workgroups: grid3(op, [Math.ceil(p.dstW / 64), Math.ceil(p.dstH / 8), planes], maxPerDim),
-    bytes: 4 * (images * perImage + 4 * count),
+    workgroups: grid3(
+      op,
+      [Math.ceil(p.dstW / WG_1D), Math.ceil(p.dstH / PACK_ROWS), planes],
+      maxPerDim,
+    ),
+    bytes: BYTES_PER_ELEMENT * (images * perImage + VEC4 * count),
     flops: 0,
   };
 }
@@ -141,7 +155,7 @@ export function packWeights(
   slice: Rows,
   maxPerDim: number,
 ): Launch {
-  const blocks = Math.ceil(c.cin / 4);
+  const blocks = Math.ceil(c.cin / VEC4);
   const taps = c.kH * c.kW;
   const count = c.groups * blocks * taps * rows;
   const win = window(w, ...weightSpan(c, slice));
@@ -174,8 +188,8 @@ export function packWeights(
     },
     storages: [dst.storage, w.storage],
     ranges: [null, win.range],
-    workgroups: grid3(c.name, [Math.ceil(rows / 64), c.groups * blocks, 1], maxPerDim),
-    bytes: 4 * 5 * count,
+    workgroups: grid3(c.name, [Math.ceil(rows / WG_1D), c.groups * blocks, 1], maxPerDim),
+    bytes: BYTES_PER_ELEMENT * 5 * count,
     flops: 0,
   };
 }

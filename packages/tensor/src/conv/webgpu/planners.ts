@@ -5,6 +5,7 @@
 
 import naiveWgsl from "../../../../../shaders/conv2d_naive.wgsl";
 import type { Region } from "../../backend/backend.ts";
+import { BYTES_PER_ELEMENT } from "../../backend/webgpu/constants.ts";
 import { grid, type Launch, type Planner } from "../../backend/webgpu/launch.ts";
 import type { ConvGeometry, ConvRoutines } from "../routines.ts";
 import { forwardPlan, transposedPlan } from "./forward.ts";
@@ -18,7 +19,7 @@ export const convFlops = (G: ConvGeometry) =>
   2 * G.batch * G.outC * G.outH * G.outW * (G.inC / G.groups) * G.kH * G.kW;
 
 export const convBytes = (G: ConvGeometry) =>
-  4 *
+  BYTES_PER_ELEMENT *
   (G.batch * (G.inC * G.inH * G.inW + G.outC * G.outH * G.outW) +
     G.outC * (G.inC / G.groups) * G.kH * G.kW);
 

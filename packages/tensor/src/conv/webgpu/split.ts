@@ -6,12 +6,13 @@
 // image, and the weights of grouped or weight-gradient convolutions, must fit one binding.
 
 import type { Region } from "../../backend/backend.ts";
+import { BYTES_PER_ELEMENT } from "../../backend/webgpu/constants.ts";
 import { BIND_ALIGN, type BindRange, type PlanContext } from "../../backend/webgpu/launch.ts";
 import { DeviceError, fmtBytes } from "../../errors.ts";
 
 /** The most elements one binding may hold, less the slack an aligned range start may need. */
 export function bindable(ctx: PlanContext): number {
-  return Math.floor(ctx.limits.maxStorageBufferBindingSize / 4) - (BIND_ALIGN - 1);
+  return Math.floor(ctx.limits.maxStorageBufferBindingSize / BYTES_PER_ELEMENT) - (BIND_ALIGN - 1);
 }
 
 /**
@@ -27,12 +28,13 @@ export function imagesPerLaunch(
 ): number {
   const max = bindable(ctx);
   for (const [name, n] of Object.entries(fixed)) {
-    if (n > max) throw tooBig(ctx, op, `its ${name} (${fmtBytes(4 * n)})`);
+    if (n > max) throw tooBig(ctx, op, `its ${name} (${fmtBytes(BYTES_PER_ELEMENT * n)})`);
   }
   let images = batch;
   for (const [name, n] of Object.entries(perImage)) {
     const fit = Math.floor(max / Math.max(1, n));
-    if (fit < 1) throw tooBig(ctx, op, `the ${name} of a single image (${fmtBytes(4 * n)})`);
+    if (fit < 1)
+      throw tooBig(ctx, op, `the ${name} of a single image (${fmtBytes(BYTES_PER_ELEMENT * n)})`);
     images = Math.min(images, fit);
   }
   return Math.max(1, images);

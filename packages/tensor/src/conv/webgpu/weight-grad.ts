@@ -6,6 +6,12 @@
 import wgradWgsl from "../../../../../shaders/conv2d_weight_grad.wgsl";
 import reduceWgsl from "../../../../../shaders/conv2d_weight_grad_reduce.wgsl";
 import type { Region } from "../../backend/backend.ts";
+import {
+  BYTES_PER_ELEMENT,
+  shaderConstants,
+  VEC4,
+  wgslConst,
+} from "../../backend/webgpu/constants.ts";
 import { grid, type Launch, type PlanContext } from "../../backend/webgpu/launch.ts";
 import { fillTemplate } from "../../backend/webgpu/template.ts";
 import type { ConvRoutines } from "../routines.ts";
@@ -13,8 +19,10 @@ import { laneSlots, useSubgroups } from "./lanes.ts";
 import { type PackSource, packedSize, packInput } from "./pack.ts";
 import { imagesPerLaunch, window } from "./split.ts";
 
-/** Elements each thread of the reduce pass adds up (conv2d_weight_grad_reduce.wgsl's PER). */
-const REDUCE_PER = 16;
+const { WG_1D } = shaderConstants;
+
+/** Elements each thread of the reduce pass adds up: the shader's PER, read from its source. */
+const REDUCE_PER = wgslConst(reduceWgsl, "PER");
 
 /** Output-channel blocks per thread, target workgroups, and the memory partial sums may take. */
 export const weightGradTuning = { to: 4, workgroups: 128, partialFloats: 1 << 24, subgroups: true };
@@ -33,8 +41,8 @@ export function weightGradPlan(
   const cin = G.inC / groups;
   const cout = G.outC / groups;
   const taps = G.kH * G.kW;
-  const blocks = Math.ceil(cin / 4);
-  const oblocks = Math.ceil(cout / 4);
+  const blocks = Math.ceil(cin / VEC4);
+  const oblocks = Math.ceil(cout / VEC4);
   const size = G.outC * cin * taps;
   const xs: PackSource = {
     batch: G.batch,
@@ -62,7 +70,7 @@ export function weightGradPlan(
     step: [1, 1],
   };
   // Enough slices to fill the device, few enough that the partial sums stay small.
-  const perSlice = Math.ceil((blocks * taps) / 64) * Math.ceil(oblocks / to) * groups;
+  const perSlice = Math.ceil((blocks * taps) / WG_1D) * Math.ceil(oblocks / to) * groups;
   const wanted = Math.ceil(weightGradTuning.workgroups / perSlice);
   const budget = Math.max(1, Math.floor(weightGradTuning.partialFloats / size));
   const images = imagesPerLaunch(
@@ -71,9 +79,9 @@ export function weightGradPlan(
     G.batch,
     {
       input: G.inC * G.inH * G.inW,
-      "packed input": 4 * packedSize(xs, 1),
+      "packed input": VEC4 * packedSize(xs, 1),
       gradient: G.outC * G.outH * G.outW,
-      "packed gradient": 4 * packedSize(gs, 1),
+      "packed gradient": VEC4 * packedSize(gs, 1),
     },
     { "weight gradient": size, "partial sums": size },
   );
@@ -82,7 +90,7 @@ export function weightGradPlan(
     wanted,
     budget,
     chunkRows,
-    Math.floor(ctx.limits.maxStorageBufferBindingSize / 4 / size),
+    Math.floor(ctx.limits.maxStorageBufferBindingSize / BYTES_PER_ELEMENT / size),
   );
   const rowsPerSlice = Math.ceil(chunkRows / Math.max(1, maxSlices));
   const slices = Math.ceil(chunkRows / rowsPerSlice);
@@ -91,12 +99,12 @@ export function weightGradPlan(
   // end keep the last row's reads inside the buffer.
   const spare = (gs.dstW - G.outW) * G.strideW;
   const xp: Region = {
-    storage: ctx.scratch("float32", 4 * (packedSize(xs, images) + spare)),
+    storage: ctx.scratch("float32", VEC4 * (packedSize(xs, images) + spare)),
     offset: 0,
   };
   // 8 spare vec4s: the spread of a row's last pixels may read past the end of g.
   const gp: Region = {
-    storage: ctx.scratch("float32", 4 * (packedSize(gs, images) + 8)),
+    storage: ctx.scratch("float32", VEC4 * (packedSize(gs, images) + 8)),
     offset: 0,
   };
   const out = window(a.out, 0, size);
@@ -114,7 +122,7 @@ export function weightGradPlan(
     launches.push(packInput("conv2dWeightGrad", a.x, xs, xp, n0, n, maxPerDim, null));
     launches.push(packInput("conv2dWeightGrad", a.g, gs, gp, n0, n, maxPerDim, a.mask));
     launches.push({
-      kernel: `conv2dWeightGrad ${4 * to}×64 split ${slices}${sg ? "" : " (no subgroups)"}`,
+      kernel: `conv2dWeightGrad ${VEC4 * to}×${WG_1D} split ${slices}${sg ? "" : " (no subgroups)"}`,
       source,
       entry: "main",
       constants: {},
@@ -142,7 +150,7 @@ export function weightGradPlan(
       },
       storages: [partial, xp.storage, gp.storage],
       ranges: [direct ? out.range : null, null, null],
-      workgroups: [Math.ceil((blocks * taps) / 64), Math.ceil(oblocks / to), used * groups],
+      workgroups: [Math.ceil((blocks * taps) / WG_1D), Math.ceil(oblocks / to), used * groups],
       bytes: (bytes * n) / G.batch,
       flops: (flops * n) / G.batch,
     });
@@ -164,7 +172,7 @@ export function weightGradPlan(
       storages: [a.out.storage, partial],
       ranges: [out.range, null],
       workgroups: r.workgroups,
-      bytes: 4 * size * (slices + 1),
+      bytes: BYTES_PER_ELEMENT * size * (slices + 1),
       flops: size * slices,
     });
   }
