@@ -8,7 +8,7 @@ import resizeWgsl from "../../../../../shaders/resize2d.wgsl";
 import { sizeOf } from "../../shape.ts";
 import type { CnnRoutines, ResizeMode } from "../cnn-routines.ts";
 import { planeChunks, planeGrid } from "./cnn-split.ts";
-import { VEC4, wgslConst } from "./constants.ts";
+import { BYTES_PER_ELEMENT, VEC4, wgslConst } from "./constants.ts";
 import { exprLabel, exprShader, grid, inBytes, type Launch, type Planner } from "./launch.ts";
 import { parseParams } from "./params.ts";
 
@@ -87,7 +87,7 @@ function resizePlan(
       storages: [a.out.storage, input.storage],
       ranges: c.ranges,
       workgroups: planeGrid(gw, gh, c.count),
-      bytes: 4 * c.count * (inPlane + outPlane),
+      bytes: BYTES_PER_ELEMENT * c.count * (inPlane + outPlane),
       flops: 3 * c.count * outPlane * taps * taps,
     };
   });
@@ -102,7 +102,7 @@ export const imagePlanners: ImagePlanners = {
     }
     const direct = splits === 1;
     // Rows of F are whole vec4s when K and the start are multiples of 4 (kc always is).
-    const vec4 = K % 4 === 0 && x.offset % 4 === 0;
+    const vec4 = K % VEC4 === 0 && x.offset % VEC4 === 0;
     const target = direct
       ? out
       : { storage: ctx.scratch("float32", splits * batch * C * C), offset: 0 };
@@ -124,7 +124,7 @@ export const imagePlanners: ImagePlanners = {
         storages: [target.storage, x.storage],
         workgroups: [tiles * tiles, 1, batch * splits],
         // each tile pair reads two row blocks of F; symmetric tiles are computed once
-        bytes: 4 * (batch * C * K + splits * size),
+        bytes: BYTES_PER_ELEMENT * (batch * C * K + splits * size),
         flops: 2 * batch * pairs * TILE * TILE * K,
       },
     ];
@@ -144,7 +144,7 @@ export const imagePlanners: ImagePlanners = {
         },
         storages: [out.storage, target.storage],
         workgroups: g.workgroups,
-        bytes: 4 * (splits + 1) * size,
+        bytes: BYTES_PER_ELEMENT * (splits + 1) * size,
         flops: splits * size,
       });
     }
@@ -176,7 +176,7 @@ export const imagePlanners: ImagePlanners = {
         },
         storages: [out.storage, ...s.storages],
         workgroups: g.workgroups,
-        bytes: inBytes(s.storages) + n * 4,
+        bytes: inBytes(s.storages) + n * BYTES_PER_ELEMENT,
         flops: n,
       },
     ];
@@ -212,7 +212,7 @@ export const imagePlanners: ImagePlanners = {
         },
         storages: [out.storage, x.storage],
         workgroups: g.workgroups,
-        bytes: 4 * (outer * n * inner + count),
+        bytes: BYTES_PER_ELEMENT * (outer * n * inner + count),
         flops: 2 * count * taps.length,
       },
     ];

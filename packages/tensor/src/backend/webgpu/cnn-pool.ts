@@ -7,6 +7,7 @@ import maxPoolWgsl from "../../../../../shaders/max_pool2d.wgsl";
 import maxPoolGradWgsl from "../../../../../shaders/max_pool2d_grad.wgsl";
 import type { AvgWindow, CnnRoutines, Planes, Window } from "../cnn-routines.ts";
 import { planeChunks, planeGrid } from "./cnn-split.ts";
+import { BYTES_PER_ELEMENT } from "./constants.ts";
 import type { Launch, Planner } from "./launch.ts";
 import type { ParamValues } from "./params.ts";
 import { fillTemplate } from "./template.ts";
@@ -85,7 +86,7 @@ export const poolPlanners: PoolPlanners = {
         storages: [a.out.storage, a.x.storage],
         ranges: c.ranges,
         workgroups: [Math.ceil(a.ow / wg.WX), Math.ceil(a.oh / wg.WY), Math.ceil(c.count / wg.WZ)],
-        bytes: 4 * c.count * (inPlane + outPlane),
+        bytes: BYTES_PER_ELEMENT * c.count * (inPlane + outPlane),
         flops: n * a.kernel[0] * a.kernel[1],
       };
     });
@@ -122,7 +123,7 @@ export const poolPlanners: PoolPlanners = {
         ranges: c.ranges,
         workgroups:
           entry === "cells" ? planeGrid(a.ow, a.oh, c.count) : planeGrid(a.w, a.h, c.count),
-        bytes: 4 * c.count * (inPlane + 2 * outPlane),
+        bytes: BYTES_PER_ELEMENT * c.count * (inPlane + 2 * outPlane),
         flops: n * a.kernel[0] * a.kernel[1],
       };
     });
@@ -177,7 +178,7 @@ function avgPlan(
       // a thread per input element for the gather, per output for forward and cells
       workgroups:
         entry === "backward" ? planeGrid(a.w, a.h, c.count) : planeGrid(a.ow, a.oh, c.count),
-      bytes: 4 * c.count * (inPlane + outPlane),
+      bytes: BYTES_PER_ELEMENT * c.count * (inPlane + outPlane),
       flops: c.count * writes * area,
     }),
   );

@@ -5,6 +5,7 @@
 
 import { DeviceError, fmtBytes } from "../../errors.ts";
 import type { Region } from "../backend.ts";
+import { BYTES_PER_ELEMENT } from "./constants.ts";
 import { BIND_ALIGN, type BindRange } from "./launch.ts";
 
 /** Workgroups of 8×8 threads over a w × h plane, one grid layer per plane. */
@@ -35,7 +36,7 @@ export function planeChunks(
   maxBindingBytes: number,
   maxPlanes: number,
 ): PlaneChunk[] {
-  const maxElems = Math.floor(maxBindingBytes / 4);
+  const maxElems = Math.floor(maxBindingBytes / BYTES_PER_ELEMENT);
   // An aligned range may start up to BIND_ALIGN - 1 elements before the first plane.
   const fit = Math.min(
     maxPlanes,
@@ -44,7 +45,7 @@ export function planeChunks(
   if (fit < 1) {
     const big = Math.max(...perPlane);
     throw new DeviceError(
-      `${label}: one plane of ${big} elements (${fmtBytes(big * 4)}) does not fit this device's ` +
+      `${label}: one plane of ${big} elements (${fmtBytes(big * BYTES_PER_ELEMENT)}) does not fit this device's ` +
         `maxStorageBufferBindingSize (${fmtBytes(maxBindingBytes)}); use smaller images`,
     );
   }

@@ -7,6 +7,7 @@ import { type DType, wgslType } from "../../dtype.ts";
 import { type Expr, type Leaf, leavesOf } from "../../expr.ts";
 import type { Shape } from "../../shape.ts";
 import type { Storage } from "../backend.ts";
+import { VEC4 } from "./constants.ts";
 
 export interface ExprCode {
   /** WGSL: one storage binding per distinct storage, then the value function. */
@@ -120,7 +121,7 @@ export function genExpr(
         varOf.set(e.storage, v);
         storages.push(e.storage);
       }
-      let index = `bitcast<i32>(${word(vec4 ? e.offset / 4 : e.offset)})`;
+      let index = `bitcast<i32>(${word(vec4 ? e.offset / VEC4 : e.offset)})`;
       layouts.forEach((g, k) => {
         const st = g.strides.get(e)!;
         st.forEach((s, m) => {
@@ -193,7 +194,7 @@ const VEC4_OPS = new Set([
  */
 export function vec4Ready(expr: Expr, shape: Shape): boolean {
   const n = shape.reduce((a, b) => a * b, 1);
-  if (n % 4 !== 0 || n === 0) return false;
+  if (n % VEC4 !== 0 || n === 0) return false;
   const leaves = leavesOf(expr);
   const flat = collapseDims(
     shape,
@@ -204,7 +205,7 @@ export function vec4Ready(expr: Expr, shape: Shape): boolean {
   const ok = (e: Expr): boolean => {
     if (e.dtype !== "float32") return false;
     if (e.kind === "const") return true;
-    if (e.kind === "leaf") return e.offset % 4 === 0 && flat.strides.get(e)![0] === 1;
+    if (e.kind === "leaf") return e.offset % VEC4 === 0 && flat.strides.get(e)![0] === 1;
     return (
       e.ctype === "float32" &&
       VEC4_OPS.has(e.op) &&

@@ -2,6 +2,8 @@
 // the field names and types from the WGSL itself and packs a TypeScript object into that layout,
 // so a field renamed on one side and not the other fails loudly instead of reading garbage.
 
+import { BYTES_PER_ELEMENT, VEC4 } from "./constants.ts";
+
 type FieldType = "u32" | "i32" | "f32" | "vec4u" | "vec4i" | "vec4f";
 
 interface Field {
@@ -74,10 +76,10 @@ export function packParams(layout: ParamsLayout, values: ParamValues, label: str
     const v = values[f.name];
     if (v === undefined) throw new Error(`${label}: Params field "${f.name}" was not given`);
     const list = typeof v === "number" ? [v] : v;
-    const capacity = f.type.startsWith("vec4") ? 4 * Math.max(1, f.count) : 1;
+    const capacity = f.type.startsWith("vec4") ? VEC4 * Math.max(1, f.count) : 1;
     if (list.length > capacity)
       throw new Error(`${label}: ${list.length} values overflow Params.${f.name}`);
-    const at = f.offset / 4;
+    const at = f.offset / BYTES_PER_ELEMENT; // every Params scalar is 4 bytes
     const view =
       f.type.endsWith("i") || f.type === "i32"
         ? i32
