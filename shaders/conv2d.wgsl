@@ -16,7 +16,8 @@
 // each weight TP, all from registers. Without subgroups `spread` loads the 8 vec4s itself.
 // There is no workgroup memory and no barrier: on CPU adapters (lavapipe) a barrier turns the
 // kernel into coroutines that keep every live value in memory, and a read of workgroup memory
-// costs as much as a read of a buffer; subgroup shuffles are the cheap way to share (NOTES.md).
+// costs as much as a read of a buffer; subgroup shuffles are the cheap way to share
+// (packages/tensor/bench-conv/NOTES.md).
 //
 // Windows for tensors larger than one binding: outOffset, outImage and outGroup place the
 // output (a chunk of the batch). flags: 1 add bias, 2 ReLU.
@@ -82,7 +83,9 @@ fn main(
   // Each pixel's receptive field starts at (oy·strideH, ox·strideW) of the padded input.
   // Threads past the last pixel clamp to it instead of returning: every lane must reach
   // `spread`, whose subgroupBroadcast reads the other lanes' registers (a lane that left would
-  // hand its neighbours undefined weights); the epilogue skips their writes.
+  // hand its neighbours undefined weights), and WGSL's uniformity analysis rejects a subgroup
+  // operation after a return that depends on the thread (https://www.w3.org/TR/WGSL/#uniformity);
+  // the epilogue skips their writes.
   var base: array<u32, TP>;
   for (var j = 0u; j < TP; j++) {
     let p = min(p0 + j * WG_1D, plane - 1u);

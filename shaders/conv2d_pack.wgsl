@@ -11,7 +11,7 @@
 //   counts as zero where the same element of `mask` (a fused ReLU's output) is ≤ 0: the ReLU's
 //   backward happens here, in the same pass. With `channelsLast` (one group only) the source
 //   is [image][row][column][channel] instead — a matmul's B stored [N, K] read as K channels
-//   of an N-pixel row (conv-forward.ts: matmulPlan).
+//   of an N-pixel row (packages/tensor/src/conv/webgpu/forward.ts: matmulPlan).
 // packWeights: dst[((g · blocks + b) · taps + tap) · rows + m] is a vec4 over 4 consecutive
 //   input channels of output channel m (zero for m ≥ rowCount or past the input channels).
 //   With `transposed`, the roles of the weight's two channel dims swap and the taps are

@@ -76,7 +76,9 @@ fn main(
   let p0 = wid.x * 8u * TQ;
 
   // Pixels past the plane clamp to its last one rather than return: every lane must reach the
-  // subgroup shuffles below, which read the other lanes' registers; their results are not written.
+  // subgroup shuffles below, which read the other lanes' registers (and a thread-dependent return
+  // before them fails WGSL's uniformity analysis: https://www.w3.org/TR/WGSL/#uniformity); their results are not
+  // written.
   for (var k = 0u; k < 8u * TQ; k++) {
     let p = min(p0 + k, plane - 1u);
     pixBase[k] = (p / P.outW) * P.strideH * P.inW + (p % P.outW) * P.strideW;

@@ -69,7 +69,8 @@ fn main(
   let taps = P.kH * P.kW;
   let columns = P.blocks * taps;
   // Clamped, not returned: every lane must reach `spread` (subgroupBroadcast reads the other
-  // lanes' registers); a thread past the last column computes a duplicate it never writes.
+  // lanes' registers, and WGSL's uniformity analysis rejects it after a thread-dependent return:
+  // https://www.w3.org/TR/WGSL/#uniformity); a thread past the last column computes a duplicate it never writes.
   let col = min(wid.x * WG_1D + lid.x, columns - 1u);
   let cb = col / taps;
   let tap = col % taps;
@@ -108,6 +109,7 @@ fn main(
     }
   }
 
+  // Past the last subgroup operation, returning is safe: the duplicates stop here.
   if (wid.x * WG_1D + lid.x >= columns) { return; }
   for (var q = 0u; q < TO; q++) {
     for (var k = 0u; k < 4u; k++) {

@@ -27,7 +27,7 @@ const MAX_TAPS =
   VEC4 * (parseParams(correlateWgsl).fields.find((f) => f.name === "taps")?.count ?? 0);
 
 /** How many K slices a Gram matrix is split into, and how deep each is (a multiple of 16). */
-export function gramSplits(batch: number, channels: number, k: number, maxPerDim: number) {
+function gramSplits(batch: number, channels: number, k: number, maxPerDim: number) {
   const tiles = Math.ceil(channels / TILE);
   const pairs = (tiles * (tiles + 1)) / 2;
   const want = Math.ceil(GRAM_WORKGROUPS / (batch * pairs));

@@ -10,7 +10,7 @@
 
 import { COPY_ALIGN } from "./constants.ts";
 
-export function sizeClass(bytes: number): number {
+function sizeClass(bytes: number): number {
   const b = Math.max(16, Math.ceil(bytes / COPY_ALIGN) * COPY_ALIGN);
   if (b <= 256) return Math.ceil(b / 16) * 16;
   const step = 2 ** (Math.floor(Math.log2(b)) - 3);

@@ -58,7 +58,7 @@ const MAX_CHUNKS = 65535;
 type Kind = "lanes" | "tree";
 
 /** Whether the adapter can run reduce_subgroups.wgsl (and the tuning allows it). */
-export function reduceUsesSubgroups(info: BackendInfo): boolean {
+function reduceUsesSubgroups(info: BackendInfo): boolean {
   return reduceTuning.subgroups && info.features.includes("subgroups");
 }
 

@@ -1,15 +1,20 @@
 // The WebGPU backend: storages are GPU buffers from a pool, routines become dispatches recorded
-// into one command encoder per step, and readback is the only thing that waits.
+// into one command encoder per step, and readback is the only thing that waits. Its parts, one
+// concern each: create.ts (finding an adapter and device), pool.ts (buffers by size class),
+// derived.ts (packed weights kept across steps), pipelines.ts (compiled shaders), recorder.ts
+// (the encoder, the uniform arena, one submit per step), launch.ts and kernels.ts (the planners
+// that turn a routine into Launches); this file binds them: storages, upload, readback, launch.
 
-import { DEBUG_WGSL, debugLog, debugState } from "../../debug.ts";
 import type { DType, HostArray } from "../../dtype.ts";
 import { DeviceError, fmtBytes } from "../../errors.ts";
 import type { DispatchRecord } from "../../trace.ts";
 import type { Backend, BackendInfo, BackendMemory, Routines, Storage } from "../backend.ts";
-import { BYTES_PER_ELEMENT, COPY_ALIGN, sharedOverrides } from "./constants.ts";
+import { BYTES_PER_ELEMENT, COPY_ALIGN } from "./constants.ts";
+import { DerivedCache } from "./derived.ts";
 import { planners } from "./kernels.ts";
 import type { Launch, PlanContext } from "./launch.ts";
-import { type ParamsLayout, packParams, parseParams } from "./params.ts";
+import { packParams } from "./params.ts";
+import { Pipelines } from "./pipelines.ts";
 import { BufferPool } from "./pool.ts";
 import { Recorder } from "./recorder.ts";
 
@@ -19,18 +24,7 @@ interface GpuStorage extends Storage {
   writes: number;
 }
 
-/**
- * Derived buffers kept across steps (conv weights in their packed layout): at most this many
- * bytes, least recently used evicted first. An entry is refilled when its source storage has
- * been written since, and dropped when the source is freed.
- */
-export const derivedCacheTuning = { maxBytes: 512 * 1024 * 1024 };
-
-interface Derived {
-  storage: GpuStorage;
-  sourceId: number;
-  version: number;
-}
+export { derivedCacheTuning } from "./derived.ts";
 
 let nextId = 1;
 
@@ -42,16 +36,11 @@ export class WebGPUBackend implements Backend {
   readonly lost: Promise<string>;
   private readonly pool: BufferPool;
   readonly recorder: Recorder;
-  private readonly pipelines = new Map<
-    string,
-    { pipeline: GPUComputePipeline; layout: ParamsLayout }
-  >();
+  private readonly pipelines: Pipelines;
   private liveBytes = 0;
   private live = 0;
-  /** Derived buffers by key, in least-recently-used order, and their keys by source storage. */
-  private readonly derived = new Map<string, Derived>();
-  private readonly derivedBySource = new Map<number, Set<string>>();
-  private derivedBytes = 0;
+  /** Packed conv weights and the like, kept across steps (derived.ts). */
+  private readonly derived: DerivedCache<GpuStorage>;
   private validationError: string | null = null;
 
   constructor(
@@ -59,10 +48,22 @@ export class WebGPUBackend implements Backend {
     readonly info: BackendInfo,
   ) {
     this.recorder = new Recorder(device, info.features.includes("timestamp-query"));
+    this.pipelines = new Pipelines(device);
     // Buffers over the pool's cap are destroyed after the submit that last uses them, never
     // while recorded work still names them.
     this.pool = new BufferPool(device, Math.min(1 << 30, info.limits.maxBufferSize), (b) =>
       this.recorder.idle ? b.destroy() : this.recorder.onSubmit(() => b.destroy()),
+    );
+    this.derived = new DerivedCache(
+      (length, label) => {
+        const buffer = this.pool.acquire(length * BYTES_PER_ELEMENT, label);
+        return { storage: this.wrap(buffer, "float32", length), bytes: buffer.size };
+      },
+      // Launches already recorded may still read it: back to the pool, reused in stream order
+      // (a lost device's buffers went with it).
+      (s) => {
+        if (!this.lostReason) this.pool.release(s.buffer);
+      },
     );
     this.lost = device.lost.then((l) => {
       if (this.lostReason === null) this.lostReason = `${l.reason}: ${l.message || "no message"}`;
@@ -99,74 +100,11 @@ export class WebGPUBackend implements Backend {
     const buffer = this.pool.acquire(bytes, `${this.currentOp || "tensor"} (${dtype}[${length}])`);
     this.liveBytes += buffer.size;
     this.live++;
-    const s: GpuStorage = {
-      id: nextId++,
-      backend: this,
-      dtype,
-      length,
-      refs: 0,
-      freed: false,
-      buffer,
-      writes: 0,
-    };
-    return s;
+    return this.wrap(buffer, dtype, length);
   }
 
-  /**
-   * A buffer of `length` elements derived from `source` (e.g. packed weights), kept under `key`:
-   * `fresh` says it must be (re)filled — it is new, or `source` was written since it was filled.
-   * The caller records the filling launch before anything that reads it.
-   */
-  private derive(
-    what: string,
-    source: Storage,
-    length: number,
-  ): { storage: Storage; fresh: boolean } {
-    const src = source as GpuStorage;
-    const key = `#${src.id} ${what}`;
-    const hit = this.derived.get(key);
-    if (hit) {
-      this.derived.delete(key); // re-inserted below: most recently used
-      this.derived.set(key, hit);
-      const fresh = hit.version !== src.writes;
-      hit.version = src.writes;
-      return { storage: hit.storage, fresh };
-    }
-    const bytes = length * BYTES_PER_ELEMENT;
-    const buffer = this.pool.acquire(bytes, `derived: ${key}`);
-    const storage: GpuStorage = {
-      id: nextId++,
-      backend: this,
-      dtype: "float32",
-      length,
-      refs: 0,
-      freed: false,
-      buffer,
-      writes: 0,
-    };
-    this.derived.set(key, { storage, sourceId: src.id, version: src.writes });
-    const keys = this.derivedBySource.get(src.id) ?? new Set<string>();
-    keys.add(key);
-    this.derivedBySource.set(src.id, keys);
-    this.derivedBytes += buffer.size;
-    for (const [k] of this.derived) {
-      if (this.derivedBytes <= derivedCacheTuning.maxBytes || k === key) break;
-      this.dropDerived(k);
-    }
-    return { storage, fresh: true };
-  }
-
-  private dropDerived(key: string): void {
-    const d = this.derived.get(key);
-    if (!d) return;
-    this.derived.delete(key);
-    const keys = this.derivedBySource.get(d.sourceId);
-    keys?.delete(key);
-    if (keys && keys.size === 0) this.derivedBySource.delete(d.sourceId);
-    this.derivedBytes -= d.storage.buffer.size;
-    d.storage.freed = true;
-    // Launches already recorded may still read it: back to the pool in stream order.
-    if (!this.lostReason) this.pool.release(d.storage.buffer);
+  private wrap(buffer: GPUBuffer, dtype: DType, length: number): GpuStorage {
+    return { id: nextId++, backend: this, dtype, length, refs: 0, freed: false, buffer, writes: 0 };
   }
 
   write(storage: Storage, data: HostArray | Float64Array): void {
@@ -242,7 +180,7 @@ export class WebGPUBackend implements Backend {
   free(storage: Storage): void {
     if (storage.freed) return;
     storage.freed = true;
-    for (const key of this.derivedBySource.get(storage.id) ?? []) this.dropDerived(key);
+    this.derived.forget(storage.id);
     const { buffer } = storage as GpuStorage;
     this.liveBytes -= buffer.size;
     this.live--;
@@ -261,7 +199,7 @@ export class WebGPUBackend implements Backend {
         temps.push(s);
         return s;
       },
-      derived: (key, source, length) => this.derive(key, source, length),
+      derived: (key, source, length) => this.derived.get(key, source as GpuStorage, length),
     };
     try {
       for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx))
@@ -272,28 +210,8 @@ export class WebGPUBackend implements Backend {
     }
   }
 
-  private pipeline(l: Launch) {
-    const key = `${l.entry}|${JSON.stringify(l.constants)}|${l.source}`;
-    let hit = this.pipelines.get(key);
-    if (!hit) {
-      if (debugState.level >= DEBUG_WGSL)
-        debugLog(`new pipeline ${l.kernel} (${l.entry}):\n${l.source}`);
-      const module = this.device.createShaderModule({ label: l.kernel, code: l.source });
-      // The sizes a shader shares with the planners (WG_1D…) come from their one table.
-      const constants = { ...sharedOverrides(l.source), ...l.constants };
-      const pipeline = this.device.createComputePipeline({
-        label: l.kernel,
-        layout: "auto",
-        compute: { module, entryPoint: l.entry, constants },
-      });
-      hit = { pipeline, layout: parseParams(l.source) };
-      this.pipelines.set(key, hit);
-    }
-    return hit;
-  }
-
   private launch(l: Launch): void {
-    const { pipeline, layout } = this.pipeline(l);
+    const { pipeline, layout } = this.pipelines.get(l);
     (l.storages[0] as GpuStorage).writes++; // binding 1 is every kernel's output
     const uniform = this.recorder.uniform(packParams(layout, l.params, l.kernel));
     const maxBinding = this.info.limits.maxStorageBufferBindingSize;
@@ -334,7 +252,7 @@ export class WebGPUBackend implements Backend {
     return {
       bytes: this.liveBytes,
       pooledBytes: this.pool.pooledBytes,
-      cachedBytes: this.derivedBytes,
+      cachedBytes: this.derived.bytes,
       storages: this.live,
     };
   }
@@ -354,7 +272,7 @@ export class WebGPUBackend implements Backend {
 
   /** Pipelines compiled so far (the tour and the engine panel list them). */
   get pipelineCount(): number {
-    return this.pipelines.size;
+    return this.pipelines.count;
   }
 
   /** Destroy the device without marking the loss as ours: `lost` fires as on a driver reset. */
@@ -364,10 +282,7 @@ export class WebGPUBackend implements Backend {
 
   destroy(): void {
     if (this.lostReason === null) this.lostReason = "destroyed: released by the program";
-    for (const d of this.derived.values()) d.storage.buffer.destroy();
-    this.derived.clear();
-    this.derivedBySource.clear();
-    this.derivedBytes = 0;
+    for (const s of this.derived.clear()) s.buffer.destroy();
     this.pool.clear();
     this.recorder.destroy();
     this.device.destroy();

@@ -312,7 +312,7 @@ export function transposedPlan(
  * "weights", [M, K] or [K, M] when transA, the IOHW layout), B's N columns the pixels of a 1×N
  * image of K channels ([K, N], or [N, K] channels-last when transB). The conv kernels' register
  * blocks and broadcast weights beat the workgroup-memory tiles of matmul.wgsl on CPU adapters
- * (bench-engine/NOTES.md); the packs cost O(MK + KN) against the product's O(MNK).
+ * (bench-engine/README.md); the packs cost O(MK + KN) against the product's O(MNK).
  */
 export function matmulPlan(
   a: MatmulArgs,

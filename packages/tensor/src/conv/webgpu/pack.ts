@@ -99,7 +99,7 @@ export function packInput(
 }
 
 /** A 3-D grid, checked against the device's per-dimension limit. */
-export function grid3(
+function grid3(
   op: string,
   g: [number, number, number],
   maxPerDim: number,
