@@ -11,6 +11,7 @@
 // detached output), and the two masked adjoints read g as zero where the mask is ≤ 0 in the
 // same pass that packs g — no separate masking pass over the gradient.
 
+import type { Region } from "../backend/backend.ts";
 import { full } from "../create.ts";
 import { BYTES_PER_ELEMENT } from "../dtype.ts";
 import { engine } from "../engine.ts";
@@ -124,9 +125,15 @@ function transposedShape(op: string, ins: readonly Tensor[], a: ConvGeom, thirdR
 }
 
 /** convTranspose2d's forward, with a bias or a mask (routines.ts: convTranspose2d). */
-function transposedForward(y: Tensor, w: Tensor, out: Tensor, a: ConvGeom, more: object) {
+function transposedForward(
+  y: Tensor,
+  w: Tensor,
+  out: Tensor,
+  a: ConvGeom,
+  third: { bias: Region | null } | { mask: Region },
+) {
   const geom = geometry(a, out.shape, y.shape, ...kernelOf(w));
-  const args = { x: engine.realise(y), w: engine.realise(w), bias: null, mask: null, ...more };
+  const args = { x: engine.realise(y), w: engine.realise(w), bias: null, mask: null, ...third };
   out.backend.run("convTranspose2d", { ...args, out: engine.realise(out), geom });
 }
 
