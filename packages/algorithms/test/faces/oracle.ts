@@ -71,3 +71,32 @@ export async function faceApiFaces(img: RgbaImage, inputSize: number): Promise<O
     landmarks: f.landmarks.positions.map((p: any) => ({ x: p.x, y: p.y })),
   }));
 }
+
+/** The image mirrored left ↔ right. */
+export function mirror(img: RgbaImage): RgbaImage {
+  const data = new Uint8ClampedArray(img.data.length);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const from = (y * img.width + (img.width - 1 - x)) * 4;
+      data.set(img.data.subarray(from, from + 4), (y * img.width + x) * 4);
+    }
+  }
+  return { width: img.width, height: img.height, data } as RgbaImage;
+}
+
+/** A rectangle of an image (clipped to it). */
+export function cropImage(
+  img: RgbaImage,
+  r: { x: number; y: number; width: number; height: number },
+): RgbaImage {
+  const x0 = Math.max(0, Math.round(r.x));
+  const y0 = Math.max(0, Math.round(r.y));
+  const width = Math.min(img.width, Math.round(r.x + r.width)) - x0;
+  const height = Math.min(img.height, Math.round(r.y + r.height)) - y0;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const from = ((y0 + y) * img.width + x0) * 4;
+    data.set(img.data.subarray(from, from + width * 4), y * width * 4);
+  }
+  return { width, height, data } as RgbaImage;
+}
