@@ -15,8 +15,8 @@ import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type RgbaImage, readImageFile } from "@sheep/io";
-import { init } from "@sheep/tensor";
 import { iou } from "@sheep/models";
+import { init } from "@sheep/tensor";
 import { auc, eer, faceDescriptors, faceDistance, roc } from "../src/index.ts";
 import { loadFaceModels } from "../src/node.ts";
 
