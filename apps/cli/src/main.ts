@@ -7,6 +7,7 @@ import { attackCommand } from "./commands/attack.ts";
 import { classify } from "./commands/classify.ts";
 import { dreamCommand } from "./commands/dream.ts";
 import { explainCommand } from "./commands/explain.ts";
+import { faceCommand } from "./commands/face.ts";
 import { ganCommand } from "./commands/gan.ts";
 import { info } from "./commands/info.ts";
 import { styleCommand } from "./commands/style.ts";
@@ -23,6 +24,7 @@ const commands: Command[] = [
   ganCommand,
   attackCommand,
   explainCommand,
+  faceCommand,
 ];
 
 function help(): string {

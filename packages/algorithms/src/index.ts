@@ -149,6 +149,9 @@ export {
   roc,
   tarAtFar,
 } from "./embed/verification.ts";
+export * from "./faces/align.ts";
+export { drawFaces } from "./faces/draw.ts";
+export * from "./faces/faces.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
 export { dftTables, irfft2, spectrumScale } from "./featureviz/fourier.ts";
 export {

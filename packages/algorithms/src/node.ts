@@ -24,6 +24,8 @@ import { googLeNetDreamModel } from "./models/googlenet.ts";
 import { squeezeNetDreamModel } from "./models/squeezenet.ts";
 import { vggDreamModel } from "./models/vgg.ts";
 
+export { galleryItemsFromFolder, personFromFile } from "./faces/gallery-node.ts";
+export { loadFaceModels } from "./faces/models-node.ts";
 export * from "./index.ts";
 
 export type ModelName = "googlenet" | "squeezenet" | "face" | VggArch | "caffe";
