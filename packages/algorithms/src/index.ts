@@ -196,6 +196,8 @@ export {
   codeOf,
   generate,
   type InvertOptions,
+  ink,
+  inkExemplars,
   invert,
   lerp,
   meanCode,
