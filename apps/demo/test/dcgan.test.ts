@@ -1,15 +1,18 @@
 // The DCGAN page in a real browser (WebGPU on SwiftShader), with nothing fetched from another
 // host: the shipped generator's sample grid renders and re-rolls, the walk's t slider changes
 // the image, the arithmetic draws its equation, a small FID is stated with its n, a tiny GAN
-// (batch 8, width 4) trains a few steps live with its loss shown, and Pause stops it.
+// (batch 8, width 4) trains a few steps live with its loss shown, Pause stops it, and its
+// checkpoint downloads and loads back through the file input.
 
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ElementHandle } from "puppeteer";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   type App,
   audit,
   canvasStats,
-  catchDownloads,
-  downloads,
   meanAbsDiff,
   openApp,
   screenshot,
@@ -92,7 +95,7 @@ test("FID of the grid on screen is stated as a small-sample FID with its n", asy
   expect(fid).toBeGreaterThan(floor); // the rough shipped G is further from real than real is
 }, 180_000);
 
-test("a tiny GAN trains live, shows its loss, pauses, resumes and saves a checkpoint", async () => {
+test("a tiny GAN trains live, shows its loss, pauses, resumes; its checkpoint saves and loads", async () => {
   const { page } = app;
   await page.click("#dcgan-train");
   await page.waitForFunction(
@@ -120,11 +123,38 @@ test("a tiny GAN trains live, shows its loss, pauses, resumes and saves a checkp
   );
   await page.click("#dcgan-pause");
   expect(await waitJob(page, "dcgan-progress")).toMatch(/paused at step \d+/);
-  await catchDownloads(page);
+  // Save: keep the whole download, then load it back through the file input.
+  await page.evaluate(() => {
+    const w = window as unknown as { __saved: Promise<{ name: string; bytes: number[] }>[] };
+    w.__saved = [];
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      const name = this.download;
+      w.__saved.push(
+        fetch(this.href)
+          .then((r) => r.arrayBuffer())
+          .then((b) => ({ name, bytes: [...new Uint8Array(b)] })),
+      );
+    };
+  });
   await page.click("#dcgan-save");
-  const [file] = await downloads(page);
-  expect(file.name).toMatch(/^dcgan-mnist-step\d+\.safetensors$/);
-  expect(file.size).toBeGreaterThan(1000);
+  await page.waitForFunction("window.__saved.length > 0", { timeout: 60_000 });
+  const saved = await page.evaluate(
+    () =>
+      (window as unknown as { __saved: Promise<{ name: string; bytes: number[] }>[] }).__saved[0],
+  );
+  const [, savedStep] = /^dcgan-mnist-step(\d+)\.safetensors$/.exec(saved.name) ?? [];
+  expect(Number(savedStep)).toBeGreaterThan(Number(step));
+  const path = join(mkdtempSync(join(tmpdir(), "sheep-dcgan-")), saved.name);
+  writeFileSync(path, Uint8Array.from(saved.bytes));
+  const input = (await page.$("#dcgan-load")) as ElementHandle<HTMLInputElement>;
+  await input.uploadFile(path);
+  await page.waitForFunction(
+    "/^(Loaded|Could not)/.test(document.getElementById('dcgan-file-status').textContent)",
+    { timeout: 60_000 },
+  );
+  expect(await page.$eval("#dcgan-file-status", (e) => e.textContent)).toMatch(
+    new RegExp(`^Loaded ${saved.name}: step ${savedStep}, batch 8, width 4\\.`),
+  );
   await screenshot(page, "11-dcgan", true);
   expect(app.errors).toEqual([]);
 }, 400_000);

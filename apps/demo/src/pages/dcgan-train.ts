@@ -128,10 +128,14 @@ export function trainingSection(data: () => DcganData) {
       fileStatus.textContent = "Nothing to save: train a GAN or load a checkpoint first.";
       return;
     }
-    const bytes = await saveCheckpoint(gan);
-    const name = `dcgan-${gan.data.name}-step${gan.t}.safetensors`;
-    downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
-    fileStatus.textContent = `Saved ${name} (${bytes.length} bytes): G, D, both Adams, step, RNG.`;
+    try {
+      const bytes = await saveCheckpoint(gan);
+      const name = `dcgan-${gan.data.name}-step${gan.t}.safetensors`;
+      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
+      fileStatus.textContent = `Saved ${name} (${bytes.length} bytes): G, D, both Adams, step, RNG.`;
+    } catch (e) {
+      fileStatus.textContent = `Could not save the checkpoint: ${(e as Error).message}`;
+    }
   });
   const load = h("input", {
     id: "dcgan-load",
