@@ -14,6 +14,12 @@ import { externalDeps, wgslEsbuild } from "../../scripts/wgsl.mjs";
 const here = new URL(".", import.meta.url).pathname;
 const FACE_FILE = "face-recognition.safetensors";
 const SHIPPED_FILES = ["googlenet.safetensors", "squeezenet.safetensors"];
+const DCGAN_FILES = [
+  "dcgan-mnist.safetensors",
+  "dcgan-fashion-mnist.safetensors",
+  "lenet-mnist.safetensors",
+  "fashion-cnn.safetensors",
+];
 
 /** Bundle the app, copy static files and make sure the face weights are in dist/models. */
 export async function buildDemo({ outDir = join(here, "dist"), minify = true } = {}) {
@@ -41,6 +47,13 @@ export async function buildDemo({ outDir = join(here, "dist"), minify = true } =
   for (const file of SHIPPED_FILES) {
     cpSync(
       join(here, "..", "..", "packages", "models", "weights", file),
+      join(outDir, "models", file),
+    );
+  }
+  // The DCGAN page's generators and the classifiers its FID uses: committed in algorithms.
+  for (const file of DCGAN_FILES) {
+    cpSync(
+      join(here, "..", "..", "packages", "algorithms", "weights", file),
       join(outDir, "models", file),
     );
   }

@@ -102,4 +102,46 @@ describe("sheep gan (DCGAN)", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/4 steps \(epoch 2\.00\)/);
   });
+
+  test("sample --class from a conditional generator; --class refused where it cannot apply", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sheep-gan-class-"));
+    const flags = ["--data", "mnist", "--limit", "8", "--batch", "4", "--width", "2", "--z", "8"];
+    const trained = await run(
+      "gan",
+      "train",
+      ...flags,
+      "--conditional",
+      "--epochs",
+      "1",
+      "--out",
+      dir,
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const weights = join(dir, "G.safetensors");
+    const grid = join(dir, "sevens.png");
+    const ok = await run(
+      "gan",
+      "sample",
+      "--weights",
+      weights,
+      "--class",
+      "7",
+      "--n",
+      "4",
+      "--out",
+      grid,
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(grid).subarray(1, 4).toString()).toBe("PNG");
+    const bad = await run("gan", "sample", "--weights", weights, "--class", "12", "--out", grid);
+    expect(bad.code).toBe(2);
+    expect(errLines(bad.stderr)).toEqual([
+      expect.stringMatching(/--class must be one of 0, 1, .*, 9 or 0–9, got "12"/),
+    ]);
+    const plain = await run("gan", "sample", "--data", "mnist", "--class", "3", "--out", grid);
+    expect(plain.code).toBe(2);
+    expect(errLines(plain.stderr)).toEqual([
+      expect.stringMatching(/--class needs a conditional generator/),
+    ]);
+  });
 });

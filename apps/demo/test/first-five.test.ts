@@ -5,15 +5,13 @@
 // accessibility audit with no serious or critical violation.
 
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeImage } from "@sheep/io";
-import type { ElementHandle, Page } from "puppeteer";
+import type { ElementHandle } from "puppeteer";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type App, canvasStats, openApp, screenshot, showPage, waitJob } from "./helpers.ts";
+import { type App, audit, canvasStats, openApp, screenshot, showPage, waitJob } from "./helpers.ts";
 
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 let app: App;
 /** Every URL the page asked for, from the moment it opened. */
 const requests: string[] = [];
@@ -177,36 +175,19 @@ test("the dream page (header, tabs and controls) fits a 400 px wide window", asy
   await page.setViewport({ width: 1360, height: 900 });
 });
 
-async function audit(page: Page) {
-  if (!(await page.evaluate("typeof window.axe"))?.toString().includes("object"))
-    await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            o: object,
-          ): Promise<{
-            violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-          }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run(document, { resultTypes: ["violations"] });
-    return r.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-}
-
 test("axe-core finds no serious or critical accessibility violation on any page", async () => {
   const { page } = app;
   const found: Record<string, string[]> = {};
-  for (const hash of ["#dream", "#features", "#models", "#engine"]) {
+  for (const hash of ["#dream", "#features", "#models", "#engine", "#dcgan"]) {
     await showPage(page, hash);
     await new Promise((r) => setTimeout(r, 200));
     found[hash] = await audit(page);
   }
-  expect(found).toEqual({ "#dream": [], "#features": [], "#models": [], "#engine": [] });
+  expect(found).toEqual({
+    "#dream": [],
+    "#features": [],
+    "#models": [],
+    "#engine": [],
+    "#dcgan": [],
+  });
 });

@@ -3,10 +3,13 @@
 // under artifacts/demo/.
 
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, Page } from "puppeteer";
 import { inject } from "vitest";
 import { launchChromium } from "../../../scripts/chromium.mjs";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", "..", "artifacts", "demo");
 
@@ -120,4 +123,28 @@ export async function downloads(
   return page.evaluate(() =>
     Promise.all((window as unknown as { __downloads: Promise<never>[] }).__downloads),
   );
+}
+
+/** axe-core's serious and critical violations on the page as it is now, one line each. */
+export async function audit(page: Page): Promise<string[]> {
+  if (!(await page.evaluate("typeof window.axe"))?.toString().includes("object"))
+    await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{
+            violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
 }

@@ -199,6 +199,8 @@ export {
   codeOf,
   generate,
   type InvertOptions,
+  ink,
+  inkExemplars,
   invert,
   lerp,
   meanCode,

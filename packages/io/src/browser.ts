@@ -15,6 +15,8 @@ import {
   type RgbaImage,
 } from "./image.ts";
 
+// The IDX parser is pure (no file system): the demo reads its gzipped data batches with it.
+export { type IdxArray, IdxError, parseIdx } from "./datasets/idx.ts";
 export * from "./shared.ts";
 
 const MIME: Record<ImageFormat, string> = { png: "image/png", jpeg: "image/jpeg" };

@@ -14,6 +14,8 @@ import {
   Dcgan,
   type DcganLoss,
   generate,
+  ink,
+  inkExemplars,
   loadCheckpoint,
   loadGenerator,
   loadImageSet,
@@ -240,9 +242,6 @@ async function walkCmd(v: Values): Promise<number> {
   return 0;
 }
 
-/** Mean pixel of an image in [−1, 1]: how much ink (light on dark) a sample has. */
-const ink = (img: Float32Array) => img.reduce((s, x) => s + x, 0) / img.length;
-
 async function arithmeticCmd(v: Values): Promise<number> {
   const out = needOut(v, "arithmetic", /\.png$/i, "FILE.png");
   const { g } = await generatorOf(v);
@@ -251,16 +250,8 @@ async function arithmeticCmd(v: Values): Promise<number> {
     groups = [seeds(v.a, "a"), seeds(v.b, "b"), seeds(v.c, "c")];
   } else {
     // The concept G separates most plainly on both data sets: stroke weight (ink).
-    const pool = Array.from({ length: 256 }, (_, i) => i);
-    const images = await generate(g, await Promise.all(pool.map((s) => codeOf(s, g.shape.zDim))));
-    const by = pool
-      .map((s) => ({ s, ink: ink(images.subarray(s * PIXELS, (s + 1) * PIXELS)) }))
-      .sort((x, y) => y.ink - x.ink);
-    groups = [
-      by.slice(0, 3).map((e) => e.s),
-      by.slice(-3).map((e) => e.s),
-      by.slice(120, 123).map((e) => e.s),
-    ];
+    const e = await inkExemplars(g);
+    groups = [e.a, e.b, e.c];
   }
   const codes = await Promise.all(
     groups.map((list) => Promise.all(list.map((s) => codeOf(s, g.shape.zDim)))),

