@@ -158,6 +158,9 @@ export function dreamPage(models: Models): PageView {
     steps.value = String(p.steps);
     stepSize.value = String(p.stepSize);
   });
+  // the preset's normalisation; "custom" keeps the notebook's (mean |g|)
+  const normalization = () =>
+    DREAM_PRESETS[preset.value as DreamPresetName]?.normalize ?? "meanAbs";
   for (const f of [octaves, scale, steps, stepSize])
     f.addEventListener("input", () => (preset.value = "custom"));
   const maxSide = select(
@@ -212,8 +215,7 @@ export function dreamPage(models: Models): PageView {
             octaveScale: f.octaveScale,
             steps: f.steps,
             stepSize: f.stepSize,
-            // the preset's normalisation; "custom" keeps the notebook's (mean |g|)
-            normalize: DREAM_PRESETS[preset.value as DreamPresetName]?.normalize ?? "meanAbs",
+            normalize: normalization(),
             previewEvery: 1,
           };
           const [H, W] = start.shape.slice(2) as [number, number];
@@ -262,6 +264,7 @@ export function dreamPage(models: Models): PageView {
             image: last,
             maxSide: defaults.maxTraceSide,
             what: `one dream step · ${model.name} · ${what}`,
+            step: { stepSize: options.stepSize, normalize: options.normalize },
           };
           return `${W}×${H}, ${f.octaves} octave(s) × ${f.steps} steps, ${model.name}: ${what}`;
         } finally {
@@ -341,13 +344,15 @@ export function dreamPage(models: Models): PageView {
   drawNCHW(result, input.nchw());
 
   const traceNow = async () => {
-    const { model, objective, what } = await formObjective(models, form());
+    const f = form();
+    const { model, objective, what } = await formObjective(models, f);
     return traceStep({
       model,
       objective,
       image: last ?? input.nchw(),
       maxSide: defaults.maxTraceSide,
       what: `one dream step · ${model.name} · ${what}`,
+      step: { stepSize: f.stepSize, normalize: normalization() },
     });
   };
   return { el, traceNow };
