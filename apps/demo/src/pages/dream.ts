@@ -58,9 +58,13 @@ const WORKING_SIDES = [128, 256, 384, 512, 768, 1024, 1536, 0];
 const LONG_JOB_PIXEL_STEPS = 3e6;
 
 /**
- * Defaults that suit the device: a GPU dreams the "classic" preset at up to 1024 px, as the CLI
- * does; a CPU adapter (SwiftShader manages half a GFLOP/s) the "gentle" one at 256 px. The URL
- * (?size=…&octaves=…&steps=…&preset=…&maxSide=…) wins, for links and tests.
+ * Defaults that suit the device: the "classic" preset everywhere (GoogLeNet's
+ * inception_4c/output, 4 octaves × 20 steps of 2.5, std-normalised), at up to 1024 px on a GPU,
+ * as the CLI does, and at 256 px on a CPU adapter (SwiftShader manages half a GFLOP/s). The CPU
+ * default was "gentle" (4 × 10 of 1.5), measured on chelsea.png at 256×170: faint rings in the
+ * eyes, not DeepDream; classic there grows dog faces and fur in 2× the time (131 s and 262 s with
+ * the CLI on lavapipe; docs/first-five/README.md). The URL (?size=…&octaves=…&steps=…&preset=…
+ * &maxSide=…) wins, for links and tests.
  */
 export function dreamDefaults() {
   const cpu = deviceInfo().isFallbackAdapter || deviceInfo().adapter === "swiftshader";
@@ -69,9 +73,7 @@ export function dreamDefaults() {
     ? (named as DreamPresetName)
     : params.has("octaves") || params.has("steps")
       ? "custom"
-      : cpu
-        ? "gentle"
-        : DEFAULT_DREAM_PRESET;
+      : DEFAULT_DREAM_PRESET;
   const schedule = DREAM_PRESETS[preset === "custom" ? "gentle" : preset];
   return {
     side: paramNumber("size", cpu ? 128 : 384),
