@@ -64,31 +64,37 @@ function shell(pages: Page[]): HTMLElement {
     h("a", { href: `#${p.id}`, class: "tab", dataset: { page: p.id } }, p.title),
   );
   const main = h("main", null, ...pages.map((p) => p.el));
+  let shown: Page | null = null;
   const show = () => {
     const id = location.hash.slice(1) || pages[0].id;
     const page = pages.find((p) => p.id === id) ?? pages[0];
     for (const p of pages) p.el.hidden = p !== page;
     for (const t of tabs) t.classList.toggle("active", t.dataset.page === page.id);
+    // A new tab opens at its top: the last page's scroll would leave this one's controls
+    // under the sticky header (the Engine page's "Trace a step" sat there, unclickable).
+    if (shown && shown !== page) window.scrollTo(0, 0);
+    shown = page;
   };
   window.addEventListener("hashchange", show);
   show();
-  return h(
-    "div",
-    { class: "shell" },
+  const header = h(
+    "header",
+    null,
     h(
-      "header",
+      "h1",
       null,
-      h(
-        "h1",
-        null,
-        "Electric Sheep",
-        h("small", null, "networks that dream, on a WebGPU engine written from scratch"),
-      ),
-      h("nav", null, ...tabs),
-      deviceStrip(),
+      "Electric Sheep",
+      h("small", null, "networks that dream, on a WebGPU engine written from scratch"),
     ),
-    main,
+    h("nav", null, ...tabs),
+    deviceStrip(),
   );
+  // The header is sticky and grows (news of a lost device, tabs wrapping on a phone): the page
+  // keeps its height as scroll-padding, so focus and scrollIntoView never hide a control under it.
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty("--header-height", `${header.offsetHeight}px`);
+  }).observe(header);
+  return h("div", { class: "shell" }, header, main);
 }
 
 async function start(): Promise<void> {

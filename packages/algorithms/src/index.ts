@@ -70,7 +70,9 @@ export {
   checkImage,
   type DreamOptions,
   type DreamProgress,
+  type DreamStepOptions,
   dream,
+  dreamStep,
   type OnProgress,
   octaveSizes,
 } from "./dream/dream.ts";

@@ -182,8 +182,9 @@ export function enginePanel(traceNow: () => Promise<TraceResult>): HTMLElement {
       h(
         "p",
         { class: "muted small" },
-        "Every job traces one of its steps with engine.trace(): forward to the objective, " +
-          "backward to the image, the update. ",
+        "Every job traces one step with engine.trace(): dreamStep from @sheep/algorithms, " +
+          "the step dream() repeats — the roll, forward to the objective, backward to the " +
+          "image, the update. ",
         "The same records come from `await engine.trace(fn)` in your own code.",
       ),
       progress.el,

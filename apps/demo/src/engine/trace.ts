@@ -1,17 +1,18 @@
-// One step of a job under engine.trace: the forward pass to the objective's taps, backward to
-// the image, the gradient normalised and the image updated — the unit every dream and
-// visualisation repeats. The records (one per GPU dispatch) feed the engine panel.
+// One step of a job under engine.trace: the library's own dream step (dreamStep in
+// @sheep/algorithms, the unit every octave of dream() repeats) — the roll, forward to the
+// objective's taps, backward to the image, the gradient normalised and the image updated. The
+// records (one per GPU dispatch) feed the engine panel.
 
 import {
-  actualPositions,
   type DreamModel,
-  normalizeGradient,
+  type DreamStepOptions,
+  dreamStep,
   type Objective,
   prepareObjective,
-  tapsOf,
 } from "@sheep/algorithms";
 import type { NCHW } from "@sheep/io/browser";
 import { type DispatchRecord, engine, resize2d, type Tensor, tensor, tidy } from "@sheep/tensor";
+import { deviceLost, lossCount } from "./device.ts";
 
 export interface TraceResult {
   records: DispatchRecord[];
@@ -45,7 +46,18 @@ export interface StepSpec {
   /** Longest side traced: a traced step runs untiled, so big pictures are scaled down first. */
   maxSide: number;
   what: string;
+  /** The page's step size and normalisation (default: dream()'s, 1.5 and "std"). */
+  step?: Pick<DreamStepOptions, "stepSize" | "normalize">;
 }
+
+/**
+ * A traced step that has not finished in this long is reported as failed, in words, instead of
+ * leaving the Trace job waiting: a GoogLeNet step at 96 px takes seconds on SwiftShader.
+ */
+export const TRACE_TIMEOUT_MS = 120_000;
+
+/** The jitter the traced step rolls the image by: dream() rolls every step, so the trace does. */
+const TRACE_SHIFT: [number, number] = [5, 3];
 
 /** The longest side fits maxSide and every tap keeps at least one position. */
 function traceSize(spec: StepSpec, taps: readonly string[]): [number, number] {
@@ -55,8 +67,40 @@ function traceSize(spec: StepSpec, taps: readonly string[]): [number, number] {
   return [Math.max(min, Math.round(h * k)), Math.max(min, Math.round(w * k))];
 }
 
+/** True once the device in use now has been lost (or replaced). */
+function lostSinceNow(): () => boolean {
+  const losses = lossCount();
+  return () => deviceLost() || lossCount() !== losses;
+}
+
+/**
+ * Resolves as `work` does, or rejects in words when `lost()` turns true or `ms` pass: a
+ * promise of a lost device's queue may never settle, and a job must always end.
+ */
+export function bounded<T>(work: Promise<T>, ms: number, lost = lostSinceNow()): Promise<T> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    // polled, not an onDevice listener: listeners there live as long as the page
+    timer = setInterval(() => {
+      if (lost()) reject(new Error("the GPU device was lost during the traced step"));
+      else if (performance.now() - started > ms)
+        reject(
+          new Error(
+            `the traced step did not finish in ${Math.round(ms / 1000)} s (the GPU may be ` +
+              "stalled or far slower than expected)",
+          ),
+        );
+    }, 100);
+  });
+  return Promise.race([work, stop]).finally(() => clearInterval(timer));
+}
+
 /** Trace one gradient-ascent step of `spec` and publish the dispatches. */
-export async function traceStep(spec: StepSpec): Promise<TraceResult> {
+export async function traceStep(
+  spec: StepSpec,
+  timeoutMs = TRACE_TIMEOUT_MS,
+): Promise<TraceResult> {
   const objective = prepareObjective(spec.model, spec.objective);
   const [h, w] = traceSize(spec, objective.taps);
   // The input is uploaded and resized before the trace starts: the trace is the step alone.
@@ -66,23 +110,21 @@ export async function traceStep(spec: StepSpec): Promise<TraceResult> {
     engine.region(sized);
     return sized;
   });
-  let out: Tensor | null = null;
+  const made: Tensor[] = [];
   try {
-    const records = await engine.trace(() =>
+    const o = { stepSize: 1.5, normalize: "std" as const, ...spec.step, shift: TRACE_SHIFT };
+    const step = () =>
       tidy(() => {
-        const x = x0.detach().requiresGrad_();
-        const value = objective.value(tapsOf(spec.model, x, objective.taps), actualPositions);
-        value.backward();
-        const g = normalizeGradient(x.grad!, "std");
-        out = x0.add(g.mul(1.5 / 255)).clamp(0, 1);
-        return out;
-      }),
-    );
+        const { next, value } = dreamStep(spec.model, objective, x0, o);
+        made.push(next, value);
+        return made;
+      });
+    const records = await bounded(engine.trace(step), timeoutMs);
     const result = { records, label: `${spec.what} · ${h}×${w}`, at: new Date() };
     publish(result);
     return result;
   } finally {
-    (out as Tensor | null)?.dispose();
+    for (const t of made) t.dispose();
     x0.dispose();
     objective.dispose();
   }

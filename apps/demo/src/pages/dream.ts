@@ -58,9 +58,13 @@ const WORKING_SIDES = [128, 256, 384, 512, 768, 1024, 1536, 0];
 const LONG_JOB_PIXEL_STEPS = 3e6;
 
 /**
- * Defaults that suit the device: a GPU dreams the "classic" preset at up to 1024 px, as the CLI
- * does; a CPU adapter (SwiftShader manages half a GFLOP/s) the "gentle" one at 256 px. The URL
- * (?size=…&octaves=…&steps=…&preset=…&maxSide=…) wins, for links and tests.
+ * Defaults that suit the device: the "classic" preset everywhere (GoogLeNet's
+ * inception_4c/output, 4 octaves × 20 steps of 2.5, std-normalised), at up to 1024 px on a GPU,
+ * as the CLI does, and at 256 px on a CPU adapter (SwiftShader manages half a GFLOP/s). The CPU
+ * default was "gentle" (4 × 10 of 1.5), measured on chelsea.png at 256×170: faint rings in the
+ * eyes, not DeepDream; classic there grows dog faces and fur in 2× the time (131 s and 262 s with
+ * the CLI on lavapipe; docs/first-five/README.md). The URL (?size=…&octaves=…&steps=…&preset=…
+ * &maxSide=…) wins, for links and tests.
  */
 export function dreamDefaults() {
   const cpu = deviceInfo().isFallbackAdapter || deviceInfo().adapter === "swiftshader";
@@ -69,9 +73,7 @@ export function dreamDefaults() {
     ? (named as DreamPresetName)
     : params.has("octaves") || params.has("steps")
       ? "custom"
-      : cpu
-        ? "gentle"
-        : DEFAULT_DREAM_PRESET;
+      : DEFAULT_DREAM_PRESET;
   const schedule = DREAM_PRESETS[preset === "custom" ? "gentle" : preset];
   return {
     side: paramNumber("size", cpu ? 128 : 384),
@@ -158,6 +160,9 @@ export function dreamPage(models: Models): PageView {
     steps.value = String(p.steps);
     stepSize.value = String(p.stepSize);
   });
+  // the preset's normalisation; "custom" keeps the notebook's (mean |g|)
+  const normalization = () =>
+    DREAM_PRESETS[preset.value as DreamPresetName]?.normalize ?? "meanAbs";
   for (const f of [octaves, scale, steps, stepSize])
     f.addEventListener("input", () => (preset.value = "custom"));
   const maxSide = select(
@@ -212,8 +217,7 @@ export function dreamPage(models: Models): PageView {
             octaveScale: f.octaveScale,
             steps: f.steps,
             stepSize: f.stepSize,
-            // the preset's normalisation; "custom" keeps the notebook's (mean |g|)
-            normalize: DREAM_PRESETS[preset.value as DreamPresetName]?.normalize ?? "meanAbs",
+            normalize: normalization(),
             previewEvery: 1,
           };
           const [H, W] = start.shape.slice(2) as [number, number];
@@ -262,6 +266,7 @@ export function dreamPage(models: Models): PageView {
             image: last,
             maxSide: defaults.maxTraceSide,
             what: `one dream step · ${model.name} · ${what}`,
+            step: { stepSize: options.stepSize, normalize: options.normalize },
           };
           return `${W}×${H}, ${f.octaves} octave(s) × ${f.steps} steps, ${model.name}: ${what}`;
         } finally {
@@ -341,13 +346,15 @@ export function dreamPage(models: Models): PageView {
   drawNCHW(result, input.nchw());
 
   const traceNow = async () => {
-    const { model, objective, what } = await formObjective(models, form());
+    const f = form();
+    const { model, objective, what } = await formObjective(models, f);
     return traceStep({
       model,
       objective,
       image: last ?? input.nchw(),
       maxSide: defaults.maxTraceSide,
       what: `one dream step · ${model.name} · ${what}`,
+      step: { stepSize: f.stepSize, normalize: normalization() },
     });
   };
   return { el, traceNow };

@@ -153,7 +153,7 @@ export function featurevizPage(models: Models): PageView {
           objective,
           image,
           maxSide: 128,
-          what: `one visualisation step · ${model.name} · ${layer.value}:${objective.channel}`,
+          what: `one dream step on the visualisation · ${model.name} · ${layer.value}:${objective.channel}`,
         });
       },
     });
@@ -315,7 +315,7 @@ export function featurevizPage(models: Models): PageView {
       objective,
       image: lastImage ?? noise(settings().size),
       maxSide: 128,
-      what: `one visualisation step · ${model.name} · ${layer.value}:${objective.channel}`,
+      what: `one dream step on the visualisation · ${model.name} · ${layer.value}:${objective.channel}`,
     });
   };
   return { el, traceNow };

@@ -7,9 +7,16 @@ import { engine, keep, resize2d, roll, type Tensor, tidy } from "@sheep/tensor";
 import { autoTileSize, profileModel } from "../common/profile.ts";
 import { rng } from "../common/rng.ts";
 import { type DreamModel, tapsOf } from "../model.ts";
-import { layerObjective, type Objective, prepareObjective } from "../objective.ts";
+import {
+  actualPositions,
+  layerObjective,
+  type Objective,
+  type PositionCount,
+  type PreparedObjective,
+  prepareObjective,
+} from "../objective.ts";
 import { type GradientNormalization, normalizeGradient } from "./normalize.ts";
-import { tiledValueAndGrad, tileLayout } from "./tiles.ts";
+import { type Tile, tiledValueAndGrad, tileLayout } from "./tiles.ts";
 
 export interface DreamOptions {
   /** What to maximise. Default: the model's dreamLayers, as L2 layer terms. */
@@ -107,6 +114,44 @@ function own(t: Tensor): Tensor {
   return keep(t);
 }
 
+/** How one step moves the image (dream() fills these from its options and octave). */
+export interface DreamStepOptions {
+  /** Step in 8-bit pixel levels per unit of normalised gradient. */
+  stepSize: number;
+  normalize: GradientNormalization;
+  laplacianLevels?: number;
+  /** The jitter: [dy, dx] the image is rolled by before the gradient, and back after. */
+  shift?: [number, number];
+  /** Tiles the gradient is computed in (default: the whole image at once). */
+  tiles?: Tile[][];
+  /** Positions a term's mean divides by (default: the activation's own). */
+  positions?: PositionCount;
+}
+
+/**
+ * One gradient-ascent step of the dream, the unit every octave repeats: roll the image, the
+ * objective's value and its gradient with respect to the image (tile by tile), the gradient
+ * rolled back and normalised, the image moved `stepSize / 255` along it and clamped to [0, 1].
+ * Synchronous, so `engine.trace(() => dreamStep(…).next)` records every dispatch of a real step
+ * (the demo's Engine page does). Returns the next image and the objective before the step.
+ */
+export function dreamStep(
+  model: DreamModel,
+  objective: PreparedObjective,
+  x: Tensor,
+  o: DreamStepOptions,
+): { next: Tensor; value: Tensor } {
+  const [dy, dx] = o.shift ?? [0, 0];
+  const positions = o.positions ?? actualPositions;
+  const f = (y: Tensor) => objective.value(tapsOf(model, y, objective.taps), positions);
+  const [h, w] = [x.shape[2], x.shape[3]];
+  const tiles = o.tiles ?? [[{ core: [0, 0, h, w], box: [0, 0, h, w] } satisfies Tile]];
+  const rolled = roll(x, [dy, dx], [2, 3]);
+  const { value, grad } = tiledValueAndGrad(f, rolled, tiles);
+  const g = normalizeGradient(roll(grad, [-dy, -dx], [2, 3]), o.normalize, o.laplacianLevels);
+  return { next: x.add(g.mul(o.stepSize / 255)).clamp(0, 1), value };
+}
+
 /**
  * Dream: returns a new [1, 3, H, W] image in [0, 1]. Each octave starts from the image at that
  * size plus the detail the smaller octaves added, upsampled (the notebook's detail
@@ -123,6 +168,7 @@ export async function dream(
   const steps = options.steps ?? 10;
   const stepSize = options.stepSize ?? 1.5;
   const how = options.normalize ?? "std";
+  const levels = options.laplacianLevels;
   const [H, W] = [image.shape[2], image.shape[3]];
   const objective = prepareObjective(model, options.objective ?? defaultObjective(model));
   const minSize = model.minSize?.(objective.taps) ?? 1;
@@ -161,16 +207,14 @@ export async function dream(
         const stride = profile.taps.get(tap)!.stride;
         return stride === null ? 1 : pixels / stride ** 2;
       };
-      const f = (x: Tensor) => objective.value(tapsOf(model, x, objective.taps), positions);
       for (let s = 1; s <= steps; s++) {
         if (signal?.aborted) return finish(image, base, src);
-        const [dy, dx] = [random.int(-jitter, jitter), random.int(-jitter, jitter)];
+        const shift: [number, number] = [random.int(-jitter, jitter), random.int(-jitter, jitter)];
         const current: Tensor = src;
         const { next, value } = tidy(() => {
-          const rolled = roll(current, [dy, dx], [2, 3]);
-          const { value, grad } = tiledValueAndGrad(f, rolled, tiles);
-          const g = normalizeGradient(roll(grad, [-dy, -dx], [2, 3]), how, options.laplacianLevels);
-          return { next: own(current.add(g.mul(stepSize / 255)).clamp(0, 1)), value };
+          const step = { stepSize, normalize: how, shift, tiles, positions };
+          const r = dreamStep(model, objective, current, { ...step, laplacianLevels: levels });
+          return { next: own(r.next), value: r.value };
         });
         current.dispose();
         src = next;

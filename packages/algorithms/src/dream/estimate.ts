@@ -4,12 +4,11 @@
 // included. Memory: the largest tile's autograd graph (from the model's profile) plus the
 // full-size image tensors the dream keeps. Both are estimates: say so where they are shown.
 
-import { engine, full, roll, type Tensor, tidy, valueAndGrad } from "@sheep/tensor";
+import { engine, full, tidy } from "@sheep/tensor";
 import { autoTileSize, profileModel } from "../common/profile.ts";
-import { type DreamModel, tapsOf } from "../model.ts";
-import { actualPositions, layerObjective, type Objective, prepareObjective } from "../objective.ts";
-import { type DreamOptions, octaveSizes } from "./dream.ts";
-import { normalizeGradient } from "./normalize.ts";
+import type { DreamModel } from "../model.ts";
+import { layerObjective, type Objective, prepareObjective } from "../objective.ts";
+import { type DreamOptions, dreamStep, octaveSizes } from "./dream.ts";
 import { tileLayout } from "./tiles.ts";
 
 export interface DreamEstimate {
@@ -32,20 +31,13 @@ export async function measureStep(
 ): Promise<number> {
   const prepared = prepareObjective(model, objective);
   const x = full([1, 3, side, side], 0.5);
-  const f = (y: Tensor) => prepared.value(tapsOf(model, y, prepared.taps), actualPositions);
   const once = async () => {
     const t0 = performance.now();
-    // a whole step (roll, value and gradient, normalisation, update) read back as one scalar
+    // the dream's own step (roll, value and gradient, normalisation, update), read as a scalar
     const done = tidy(() => {
-      const rolled = roll(x, [3, 5], [2, 3]);
-      const { value, grads } = valueAndGrad(f)(rolled);
-      const g = normalizeGradient(roll(grads[0], [-3, -5], [2, 3]), "std");
-      const s = value.add(
-        x
-          .add(g.mul(1.5 / 255))
-          .clamp(0, 1)
-          .mean(),
-      );
+      const o = { stepSize: 1.5, normalize: "std" as const, shift: [3, 5] as [number, number] };
+      const { next, value } = dreamStep(model, prepared, x, o);
+      const s = value.add(next.mean());
       engine.region(s);
       return s;
     });
