@@ -36,7 +36,7 @@ await init();
 const data = await loadEmbedData("fashion-mnist", "6-9", { trainLimit: Number(tl ?? 20000) });
 const evalLimit = Number(el ?? 2000);
 for (const name of list.split(",")) {
-  const config = { ...variant(name), steps: Number(steps), seed: 1, p: 6, k: 4 };
+  const config = { ...variant(name), steps: Number(steps), seed: 1, p: 6, k: 4, monitorEvery: 20 };
   const r = await trainEmbedding(data.train, config);
   const m = await evaluateEmbedding(r.net, data.test, { limit: evalLimit });
   const row = {
