@@ -8,6 +8,7 @@ import type { Prepared } from "../suite/engines.ts";
 import type { Plan } from "../suite/plan.ts";
 import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dreamPipelines } from "./dream.ts";
+import { embedPipelines } from "./embed.ts";
 import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
@@ -68,6 +69,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...ganPipelines,
   ...stylePipelines,
   ...googlenetPipelines,
+  ...embedPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

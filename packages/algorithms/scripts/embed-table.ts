@@ -5,10 +5,12 @@
 //   node scripts/run-ts.mjs packages/algorithms/scripts/embed-table.ts STEPS [LOSSES] [OUT.jsonl] \
 //     [TRAIN_LIMIT=20000] [EVAL_LIMIT=2000]
 // LOSSES: comma list of softmax, cosface, arcface, contrastive, triplet-all, triplet-hard,
-// triplet-semihard, triplet-soft (batch-hard, soft margin); default the issue's four.
+// triplet-semihard, triplet-soft (batch-hard, soft margin), random (no training); default the
+// issue's four.
 
 import { appendFileSync } from "node:fs";
 import {
+  EmbeddingNet,
   type EmbedLoss,
   type EmbedTrainConfig,
   evaluateEmbedding,
@@ -37,14 +39,18 @@ const data = await loadEmbedData("fashion-mnist", "6-9", { trainLimit: Number(tl
 const evalLimit = Number(el ?? 2000);
 for (const name of list.split(",")) {
   const config = { ...variant(name), steps: Number(steps), seed: 1, p: 6, k: 4, monitorEvery: 20 };
-  const r = await trainEmbedding(data.train, config);
+  // "random": the same net untrained (seed 1's initial weights), the floor every loss must beat.
+  const r =
+    name === "random"
+      ? { net: new EmbeddingNet({}, { seed: 1 }), steps: 0, seconds: 0, records: [] }
+      : await trainEmbedding(data.train, config);
   const m = await evaluateEmbedding(r.net, data.test, { limit: evalLimit });
   const row = {
     loss: name,
     steps: r.steps,
     batch: "6×4",
     seconds: Math.round(r.seconds),
-    lastLoss: r.records.at(-1)?.loss,
+    lastLoss: r.records.at(-1)?.loss ?? null,
     recall1: m.recall[1],
     recall8: m.recall[8],
     mapAtR: m.mapAtR,
