@@ -6,6 +6,7 @@ import { type Command, parse, UsageError } from "./args.ts";
 import { attackCommand } from "./commands/attack.ts";
 import { classify } from "./commands/classify.ts";
 import { dreamCommand } from "./commands/dream.ts";
+import { embedCommand } from "./commands/embed.ts";
 import { explainCommand } from "./commands/explain.ts";
 import { faceCommand } from "./commands/face.ts";
 import { ganCommand } from "./commands/gan.ts";
@@ -25,6 +26,7 @@ const commands: Command[] = [
   attackCommand,
   explainCommand,
   faceCommand,
+  embedCommand,
 ];
 
 function help(): string {

@@ -9,6 +9,7 @@ import type { Plan } from "../suite/plan.ts";
 import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
 import { dcganPipelines } from "./dcgan.ts";
 import { dreamPipelines } from "./dream.ts";
+import { embedPipelines } from "./embed.ts";
 import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
@@ -70,6 +71,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...stylePipelines,
   ...googlenetPipelines,
   ...dcganPipelines,
+  ...embedPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

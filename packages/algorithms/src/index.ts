@@ -104,8 +104,23 @@ export {
   safeSqrt,
   squaredDistances,
 } from "./embed/distances.ts";
+export {
+  type EmbedMetrics,
+  type EvaluateOptions,
+  evaluateEmbedding,
+  formatMetrics,
+} from "./embed/evaluate.ts";
+export { parseHoldout, subsetByClass, trainClasses } from "./embed/holdout.ts";
 export { kMeansGpu } from "./embed/kmeans-gpu.ts";
 export { type KnnOptions, type KnnResult, knn, topK } from "./embed/knn.ts";
+export {
+  type EmbeddingInfo,
+  type EmbeddingName,
+  type LoadedEmbedding,
+  loadEmbeddingNetBytes,
+  SHIPPED_EMBEDDINGS,
+  saveEmbeddingNet,
+} from "./embed/load.ts";
 export {
   contrastiveLoss,
   crossEntropy,
@@ -134,6 +149,13 @@ export {
   type MonitorOptions,
 } from "./embed/monitor.ts";
 export {
+  EMBED_SIDE,
+  EMBEDDING_DEFAULTS,
+  EmbeddingNet,
+  type EmbeddingShape,
+  embedImages28,
+} from "./embed/net.ts";
+export {
   cmcCurve,
   mapAtR,
   precisionAt1,
@@ -142,6 +164,17 @@ export {
   rPrecision,
 } from "./embed/retrieval.ts";
 export { type PKOptions, pkSampler } from "./embed/sampler.ts";
+export {
+  checkEmbedConfig,
+  EMBED_LOSSES,
+  EMBED_TRAIN_DEFAULTS,
+  EmbeddingTrainer,
+  type EmbedLoss,
+  type EmbedStepRecord,
+  type EmbedTrainConfig,
+  type EmbedTrainResult,
+  trainEmbedding,
+} from "./embed/train.ts";
 export {
   auc,
   eer,

@@ -145,6 +145,12 @@ export async function writeImageTensor(path: string, image: Tensor): Promise<voi
 export { type DigitSplit, loadMnistDigits, MNIST_TRAIN_SHARE } from "./classifiers/mnist.ts";
 export { loadSmallClassifierFile, shippedWeightsPath } from "./classifiers/node.ts";
 export {
+  type EmbedData,
+  type EmbedDataOptions,
+  loadEmbedData,
+  loadEmbeddingNet,
+} from "./embed/node.ts";
+export {
   DATASETS,
   type DatasetName,
   type LoadSetOptions,
