@@ -102,8 +102,16 @@ export {
   safeSqrt,
   squaredDistances,
 } from "./embed/distances.ts";
+export { type Eigen, jacobiEigen, subspaceEigen } from "./embed/eigen.ts";
 export { kMeansGpu } from "./embed/kmeans-gpu.ts";
-export { type KnnOptions, type KnnResult, knn, topK } from "./embed/knn.ts";
+export {
+  type BufferLimits,
+  type KnnOptions,
+  type KnnResult,
+  knn,
+  knnChunks,
+  topK,
+} from "./embed/knn.ts";
 export {
   contrastiveLoss,
   crossEntropy,
@@ -132,6 +140,16 @@ export {
   type MonitorOptions,
 } from "./embed/monitor.ts";
 export {
+  type PcaOptions,
+  type PcaResult,
+  type Projection,
+  type ProjectMethod,
+  type ProjectOptions,
+  pca,
+  projectEmbeddings,
+  trustworthiness,
+} from "./embed/projector.ts";
+export {
   cmcCurve,
   mapAtR,
   precisionAt1,
@@ -140,6 +158,13 @@ export {
   rPrecision,
 } from "./embed/retrieval.ts";
 export { type PKOptions, pkSampler } from "./embed/sampler.ts";
+export {
+  calibrateRow,
+  type TsneOptions,
+  type TsneProgress,
+  type TsneResult,
+  tsne,
+} from "./embed/tsne.ts";
 export {
   auc,
   eer,
