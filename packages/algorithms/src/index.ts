@@ -159,6 +159,21 @@ export {
 } from "./embed/retrieval.ts";
 export { type PKOptions, pkSampler } from "./embed/sampler.ts";
 export {
+  type BuildIndexOptions,
+  buildIndex,
+  decodeIndex,
+  encodeIndex,
+  type FeatureExtractor,
+  googLeNetFeatures,
+  type IndexProgress,
+  type PictureIndex,
+  type PictureSource,
+  pictureTensor,
+  queryFeatures,
+  type SearchHit,
+  searchIndex,
+} from "./embed/search.ts";
+export {
   calibrateRow,
   type TsneOptions,
   type TsneProgress,

@@ -3,5 +3,6 @@
 
 import { useWebGPU } from "./helpers.ts";
 import "./embed/projector.ts";
+import "./embed/search.ts";
 
 useWebGPU();

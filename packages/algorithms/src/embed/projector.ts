@@ -88,7 +88,8 @@ export async function projectEmbeddings(
   onProgress?: (p: TsneProgress) => void | Promise<void>,
 ): Promise<Projection> {
   const { method = "pca", dims = 2 } = opts;
-  if (dims !== 2 && dims !== 3) throw new Error(`projectEmbeddings: dims must be 2 or 3, got ${dims}`);
+  if (dims !== 2 && dims !== 3)
+    throw new Error(`projectEmbeddings: dims must be 2 or 3, got ${dims}`);
   if (method === "pca") {
     const r = await pca(x, dims, opts.pca);
     const coords = await r.coords.data64();
