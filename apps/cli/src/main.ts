@@ -6,6 +6,7 @@ import { type Command, parse, UsageError } from "./args.ts";
 import { attackCommand } from "./commands/attack.ts";
 import { classify } from "./commands/classify.ts";
 import { dreamCommand } from "./commands/dream.ts";
+import { embedCommand } from "./commands/embed.ts";
 import { explainCommand } from "./commands/explain.ts";
 import { ganCommand } from "./commands/gan.ts";
 import { info } from "./commands/info.ts";
@@ -23,6 +24,7 @@ const commands: Command[] = [
   ganCommand,
   attackCommand,
   explainCommand,
+  embedCommand,
 ];
 
 function help(): string {
