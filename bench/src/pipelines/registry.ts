@@ -11,6 +11,7 @@ import { dreamPipelines } from "./dream.ts";
 import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
+import { knnPipelines } from "./knn.ts";
 import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
@@ -68,6 +69,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...ganPipelines,
   ...stylePipelines,
   ...googlenetPipelines,
+  ...knnPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */
