@@ -12,6 +12,7 @@ import {
   argmax,
   clamp,
   concat,
+  engine,
   eq,
   gather,
   matmul,
@@ -96,6 +97,9 @@ export function topK(scores: Tensor, k: number): { values: Tensor; columns: Tens
     values.push(gather(s, 1, at));
     columns.push(at);
     s = where(eq(cols, at), TAKEN, s);
+    // Into memory now: left lazy, the chain of wheres is fused into every later argmax's reads,
+    // so pass i re-evaluates i masks (O(k²) work) and compiles a new kernel for each depth.
+    engine.realise(s);
   }
   return { values: concat(values, 1), columns: concat(columns, 1) };
 }

@@ -75,8 +75,8 @@ describe("GPU k-nearest neighbours", () => {
     const G = ints(m * d, 4);
     const want = bruteForce(Q, G, (a, b) => -Math.hypot(...a.map((v, t) => v - b[t])));
     const r = knn(tensor(Q, { shape: [q, d] }), tensor(G, { shape: [m, d] }), k, {
-      chunk: 4,
-      queryChunk: 2,
+      chunk: 5,
+      queryChunk: 3,
     });
     expect(Array.from(await r.indices.data())).toEqual(want.flatMap((w) => w.order));
     expect(r.values.shape).toEqual([q, k]);
