@@ -32,6 +32,10 @@ const t0 = performance.now();
 let firstReport = 0;
 const r = await tsne(x, { method: "barnes-hut", iterations, every: 10 }, (p) => {
   if (p.iteration === 10) firstReport = performance.now();
+  if (p.iteration % 100 === 0)
+    process.stderr.write(
+      `iteration ${p.iteration}: ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+    );
 });
 const total = performance.now() - t0;
 // Iterations 11…end are timed between the first report and the end: ms per iteration.
