@@ -13,6 +13,7 @@ import { embedPipelines } from "./embed.ts";
 import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
+import { knnPipelines } from "./knn.ts";
 import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
@@ -72,6 +73,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...googlenetPipelines,
   ...dcganPipelines,
   ...embedPipelines,
+  ...knnPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

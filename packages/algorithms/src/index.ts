@@ -104,6 +104,7 @@ export {
   safeSqrt,
   squaredDistances,
 } from "./embed/distances.ts";
+export { type Eigen, jacobiEigen, subspaceEigen } from "./embed/eigen.ts";
 export {
   type EmbedMetrics,
   type EvaluateOptions,
@@ -112,7 +113,14 @@ export {
 } from "./embed/evaluate.ts";
 export { parseHoldout, subsetByClass, trainClasses } from "./embed/holdout.ts";
 export { kMeansGpu } from "./embed/kmeans-gpu.ts";
-export { type KnnOptions, type KnnResult, knn, topK } from "./embed/knn.ts";
+export {
+  type BufferLimits,
+  type KnnOptions,
+  type KnnResult,
+  knn,
+  knnChunks,
+  topK,
+} from "./embed/knn.ts";
 export {
   type EmbeddingInfo,
   type EmbeddingName,
@@ -156,6 +164,16 @@ export {
   embedImages28,
 } from "./embed/net.ts";
 export {
+  type PcaOptions,
+  type PcaResult,
+  type Projection,
+  type ProjectMethod,
+  type ProjectOptions,
+  pca,
+  projectEmbeddings,
+  trustworthiness,
+} from "./embed/projector.ts";
+export {
   cmcCurve,
   mapAtR,
   precisionAt1,
@@ -164,6 +182,21 @@ export {
   rPrecision,
 } from "./embed/retrieval.ts";
 export { type PKOptions, pkSampler } from "./embed/sampler.ts";
+export {
+  type BuildIndexOptions,
+  buildIndex,
+  decodeIndex,
+  encodeIndex,
+  type FeatureExtractor,
+  googLeNetFeatures,
+  type IndexProgress,
+  type PictureIndex,
+  type PictureSource,
+  pictureTensor,
+  queryFeatures,
+  type SearchHit,
+  searchIndex,
+} from "./embed/search.ts";
 export {
   checkEmbedConfig,
   EMBED_LOSSES,
@@ -175,6 +208,13 @@ export {
   type EmbedTrainResult,
   trainEmbedding,
 } from "./embed/train.ts";
+export {
+  calibrateRow,
+  type TsneOptions,
+  type TsneProgress,
+  type TsneResult,
+  tsne,
+} from "./embed/tsne.ts";
 export {
   auc,
   eer,
