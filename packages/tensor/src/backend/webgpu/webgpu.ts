@@ -46,6 +46,7 @@ export class WebGPUBackend implements Backend {
     { pipeline: GPUComputePipeline; layout: ParamsLayout }
   >();
   private liveBytes = 0;
+  private peakBytes = 0;
   private live = 0;
   /** Derived buffers by key, in least-recently-used order, and their keys by source storage. */
   private readonly derived = new Map<string, Derived>();
@@ -97,6 +98,7 @@ export class WebGPUBackend implements Backend {
     }
     const buffer = this.pool.acquire(bytes, `${this.currentOp || "tensor"} (${dtype}[${length}])`);
     this.liveBytes += buffer.size;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes + this.derivedBytes);
     this.live++;
     const s: GpuStorage = {
       id: nextId++,
@@ -148,6 +150,7 @@ export class WebGPUBackend implements Backend {
     keys.add(key);
     this.derivedBySource.set(src.id, keys);
     this.derivedBytes += buffer.size;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes + this.derivedBytes);
     for (const [k] of this.derived) {
       if (this.derivedBytes <= derivedCacheTuning.maxBytes || k === key) break;
       this.dropDerived(k);
@@ -324,6 +327,7 @@ export class WebGPUBackend implements Backend {
       bytes: this.liveBytes,
       pooledBytes: this.pool.pooledBytes,
       cachedBytes: this.derivedBytes,
+      peakBytes: this.peakBytes,
       storages: this.live,
     };
   }
