@@ -12,6 +12,7 @@ import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
 import { stylePipelines } from "./style.ts";
+import { googlenetStylePipelines } from "./style-googlenet.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
 
@@ -68,6 +69,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...ganPipelines,
   ...stylePipelines,
   ...googlenetPipelines,
+  ...googlenetStylePipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */
