@@ -129,13 +129,13 @@ function lossNote(p: StyleProgress): string {
  * The `--stats` line: measured, so a long run can be reported (or compared) from its log. The
  * first step carries the style targets and the pipeline compiles, so the rate is over the rest.
  */
-function statsLine(steps: number, firstMs: number, lastMs: number): string {
+function statsLine(steps: number, firstMs: number, lastMs: number, where: string): string {
   const m = engine.memory();
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const rate =
     steps > 1 ? ` · then ${((lastMs - firstMs) / 1000 / (steps - 1)).toFixed(2)} s/step` : "";
   return (
-    `sheep: stats: ${steps} steps in ${s(lastMs)} (to the end of step 1: ${s(firstMs)}${rate}) · ` +
+    `sheep: stats: ${where}${steps} steps in ${s(lastMs)} (to the end of step 1: ${s(firstMs)}${rate}) · ` +
     `GPU peak ${formatBytes(m.peakBytes)} (live tensors + packed weights) · held at the end ` +
     `${formatBytes(m.bytes + m.pooledBytes + m.cachedBytes)} (live + pooled + packed)`
   );
@@ -191,6 +191,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     const where = p.scales > 1 ? `scale ${p.scale + 1}/${p.scales} · ` : "";
     steps = p.done;
     lastMs = performance.now() - started;
+    shape = `${p.size[1]}×${p.size[0]} in ${p.tiles} tile${p.tiles === 1 ? "" : "s"} · `;
     if (firstMs === 0) firstMs = lastMs;
     bar.update(p.done, `${where}step ${p.step}/${p.steps} · ${lossNote(p)}`);
     if (p.preview && frames) {
@@ -202,6 +203,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   let steps = 0; // finished steps, all scales: what the stats line divides by
   let firstMs = 0;
   let lastMs = 0; // the end of the last finished step: the image's encoding is not a step
+  let shape = ""; // the last step's size and tile count
   const started = performance.now();
   try {
     const result = await stylize(
@@ -229,7 +231,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     done();
     (bar as ProgressBar | null)?.finish();
   }
-  if (v.stats) process.stderr.write(`${statsLine(steps, firstMs, lastMs)}\n`);
+  if (v.stats) process.stderr.write(`${statsLine(steps, firstMs, lastMs, shape)}\n`);
   if (signal.aborted) {
     process.stderr.write(`sheep: interrupted; wrote what was finished to ${out}\n`);
     return 130;
