@@ -78,7 +78,7 @@ test("peakBytes is the high-water mark of live bytes: it stays after the memory 
   expect(before.peakBytes).toBeGreaterThanOrEqual(before.bytes);
   // bigger than anything this file has held, so it must raise the mark
   const n = Math.ceil((before.peakBytes - before.bytes) / 4) + (1 << 20);
-  const big = F.zeros([n]);
+  const big = F.tensor(new Float32Array(n), { shape: [n] }); // uploaded: allocated now
   const during = engine.memory();
   expect(during.peakBytes).toBeGreaterThanOrEqual(before.bytes + 4 * n);
   big.dispose();
