@@ -134,8 +134,9 @@ function statsLine(steps: number, firstMs: number, lastMs: number, where: string
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const rate =
     steps > 1 ? ` · then ${((lastMs - firstMs) / 1000 / (steps - 1)).toFixed(2)} s/step` : "";
+  const count = `${steps} step${steps === 1 ? "" : "s"}`;
   return (
-    `sheep: stats: ${where}${steps} steps in ${s(lastMs)} (to the end of step 1: ${s(firstMs)}${rate}) · ` +
+    `sheep: stats: ${where}${count} in ${s(lastMs)} (to the end of step 1: ${s(firstMs)}${rate}) · ` +
     `GPU peak ${formatBytes(m.peakBytes)} (live tensors + packed weights) · held at the end ` +
     `${formatBytes(m.bytes + m.pooledBytes + m.cachedBytes)} (live + pooled + packed)`
   );
