@@ -73,9 +73,14 @@ describe("sheep style", () => {
       frames,
       "--frame-every",
       "1",
+      "--stats",
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/relu1_1 \d\.\de[+-]\d+ · relu2_1/);
+    // --stats: what ran, how long each step took, and the engine's memory high-water mark
+    expect(r.stderr).toMatch(
+      /stats: 40×32 in 1 tile · 3 steps in [\d.]+ s \(to the end of step 1: [\d.]+ s · then [\d.]+ s\/step\) · GPU peak [\d.]+ (kB|MB|GB)/,
+    );
     expect(r.stderr).toMatch(/ETA/);
     const img = read(out);
     expect([img.width, img.height]).toEqual([40, 32]);

@@ -38,9 +38,9 @@ interface PbLike {
 }
 
 const caffe = models as unknown as Partial<CaffeApi> & { __unavailable?: string };
-type Net = Awaited<ReturnType<CaffeApi["loadShippedCaffeNet"]>>["net"];
+export type Net = Awaited<ReturnType<CaffeApi["loadShippedCaffeNet"]>>["net"];
 
-async function loadGoogLeNet(ctx: PipelineContext): Promise<Net | string> {
+export async function loadGoogLeNet(ctx: PipelineContext): Promise<Net | string> {
   const why = missing("@sheep/models", caffe, ["loadShippedCaffeNet", "caffePoolShape"]);
   if (why) return why;
   if (!ctx.shippedWeights) return `skipped: the ${ctx.runner} runner has no GoogLeNet file`;
@@ -49,11 +49,12 @@ async function loadGoogLeNet(ctx: PipelineContext): Promise<Net | string> {
 }
 
 /**
- * The net in TF.js (NHWC, HWIO), layer by layer from the prototxt up to the layer writing `until`:
+ * The net in TF.js (NHWC, HWIO), layer by layer from the prototxt up to the layer writing `until`
+ * (`run` answers that blob, `blobs` every blob on the way, for several taps):
  * the Caffe rules where TF.js differs (ceil pooling: explicit −3.4e38 or zero padding, then
  * 'valid'; LRN's alpha is divided by the window here). `fused` gives convs their bias fused.
  */
-async function tfGoogLeNet(tf: Tf, net: Net, until: string, fused: boolean) {
+export async function tfGoogLeNet(tf: Tf, net: Net, until: string, fused: boolean) {
   const owned: TfTensor[] = [];
   const params = new Map<string, { w: TfTensor; b: TfTensor }>();
   const layers: CaffeLayer[] = [];
@@ -77,7 +78,7 @@ async function tfGoogLeNet(tf: Tf, net: Net, until: string, fused: boolean) {
     }
     if (l.tops.includes(until)) break;
   }
-  const run = (x: TfTensor) => {
+  const blobsOf = (x: TfTensor) => {
     const blobs = new Map<string, TfTensor>([["data", x]]);
     for (const l of layers) {
       const ins = l.bottoms.map((b) => blobs.get(b)!);
@@ -156,9 +157,9 @@ async function tfGoogLeNet(tf: Tf, net: Net, until: string, fused: boolean) {
       } else throw new Error(`the TF.js GoogLeNet has no ${l.type} layer`);
       for (const t of l.tops) blobs.set(t, y);
     }
-    return blobs.get(until)!;
+    return blobs;
   };
-  return { run, owned };
+  return { run: (x: TfTensor) => blobsOf(x).get(until)!, blobs: blobsOf, owned };
 }
 
 async function tfPeers(

@@ -15,6 +15,7 @@ import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
 import { knnPipelines } from "./knn.ts";
 import { stylePipelines } from "./style.ts";
+import { googlenetStylePipelines } from "./style-googlenet.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
 
@@ -74,6 +75,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...dcganPipelines,
   ...embedPipelines,
   ...knnPipelines,
+  ...googlenetStylePipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

@@ -20,6 +20,8 @@ export interface MemoryInfo {
   pooledBytes: number;
   /** Bytes of derived buffers kept across steps (the WebGPU backend's packed conv weights). */
   cachedBytes: number;
+  /** The high-water mark of `bytes` since the backend started (summed over backends). */
+  peakBytes: number;
   storages: number;
 }
 
@@ -109,15 +111,17 @@ class Engine {
     let bytes = 0;
     let pooledBytes = 0;
     let cachedBytes = 0;
+    let peakBytes = 0;
     let storages = 0;
     for (const b of this.backends.values()) {
       const m = b.memory();
       bytes += m.bytes;
       pooledBytes += m.pooledBytes;
       cachedBytes += m.cachedBytes ?? 0;
+      peakBytes += m.peakBytes ?? m.bytes;
       storages += m.storages;
     }
-    return { tensors: this.liveTensors, bytes, pooledBytes, cachedBytes, storages };
+    return { tensors: this.liveTensors, bytes, pooledBytes, cachedBytes, peakBytes, storages };
   }
 
   // ---- storages -----------------------------------------------------------------------------

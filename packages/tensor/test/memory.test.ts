@@ -72,3 +72,17 @@ test("1,000 training-like steps in tidy leave memory flat", async () => {
   expect(end.bytes).toBe(snapshot.bytes);
   expect(last).toBeLessThan(first); // and it did learn
 });
+
+test("peakBytes is the high-water mark of live bytes: it stays after the memory is freed", () => {
+  const before = engine.memory();
+  expect(before.peakBytes).toBeGreaterThanOrEqual(before.bytes);
+  // bigger than anything this file has held, so it must raise the mark
+  const n = Math.ceil((before.peakBytes - before.bytes) / 4) + (1 << 20);
+  const big = F.tensor(new Float32Array(n), { shape: [n] }); // uploaded: allocated now
+  const during = engine.memory();
+  expect(during.peakBytes).toBeGreaterThanOrEqual(before.bytes + 4 * n);
+  big.dispose();
+  const after = engine.memory();
+  expect(after.bytes).toBeLessThanOrEqual(after.peakBytes - 4 * n);
+  expect(after.peakBytes).toBe(during.peakBytes);
+});

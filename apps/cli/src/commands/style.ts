@@ -19,10 +19,10 @@ import {
   writeImageTensor,
 } from "@sheep/algorithms/node";
 import { writeFileAtomic } from "@sheep/io";
-import { init, resize2d, type Tensor } from "@sheep/tensor";
+import { engine, init, resize2d, type Tensor } from "@sheep/tensor";
 import { type Command, num, UsageError } from "../args.ts";
 import { caffeFiles } from "../names.ts";
-import { ProgressBar } from "../progress.ts";
+import { formatBytes, ProgressBar } from "../progress.ts";
 import { existing, interruptible } from "./dream.ts";
 
 const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
@@ -51,6 +51,7 @@ const USAGE = `sheep style CONTENT STYLE [STYLE…] --out FILE [flags]
   --seed N                   random seed (default 0)
   --frames DIR               write the image every --frame-every steps (default 10) to DIR
   --plot FILE.svg            write the per-layer loss chart of the run (and FILE.json: the record)
+  --stats                    at the end print wall time, steps, s/step and the GPU memory peak
 
   --out FILE: .png or .jpg, written atomically (a temporary file, then renamed).`;
 
@@ -124,6 +125,23 @@ function lossNote(p: StyleProgress): string {
   return [`content ${e(p.content)}`, ...layers, `tv ${e(p.tv)}`].join(" · ");
 }
 
+/**
+ * The `--stats` line: measured, so a long run can be reported (or compared) from its log. The
+ * first step carries the style targets and the pipeline compiles, so the rate is over the rest.
+ */
+function statsLine(steps: number, firstMs: number, lastMs: number, where: string): string {
+  const m = engine.memory();
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const rate =
+    steps > 1 ? ` · then ${((lastMs - firstMs) / 1000 / (steps - 1)).toFixed(2)} s/step` : "";
+  const count = `${steps} step${steps === 1 ? "" : "s"}`;
+  return (
+    `sheep: stats: ${where}${count} in ${s(lastMs)} (to the end of step 1: ${s(firstMs)}${rate}) · ` +
+    `GPU peak ${formatBytes(m.peakBytes)} (live tensors + packed weights) · held at the end ` +
+    `${formatBytes(m.bytes + m.pooledBytes + m.cachedBytes)} (live + pooled + packed)`
+  );
+}
+
 async function run(v: Values, positionals: string[]): Promise<number> {
   if (positionals.length < 2)
     throw new UsageError(
@@ -172,6 +190,10 @@ async function run(v: Values, positionals: string[]): Promise<number> {
   const onProgress = async (p: StyleProgress) => {
     bar ??= new ProgressBar(`style (${loaded.model.name})`, p.totalSteps);
     const where = p.scales > 1 ? `scale ${p.scale + 1}/${p.scales} · ` : "";
+    steps = p.done;
+    lastMs = performance.now() - started;
+    shape = `${p.size[1]}×${p.size[0]} in ${p.tiles} tile${p.tiles === 1 ? "" : "s"} · `;
+    if (firstMs === 0) firstMs = lastMs;
     bar.update(p.done, `${where}step ${p.step}/${p.steps} · ${lossNote(p)}`);
     if (p.preview && frames) {
       const name = join(frames, `frame-${String(p.done).padStart(4, "0")}.png`);
@@ -179,6 +201,10 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     }
   };
   let image: Tensor;
+  let steps = 0; // finished steps, all scales: what the stats line divides by
+  let firstMs = 0;
+  let lastMs = 0; // the end of the last finished step: the image's encoding is not a step
+  let shape = ""; // the last step's size and tile count
   const started = performance.now();
   try {
     const result = await stylize(
@@ -206,6 +232,7 @@ async function run(v: Values, positionals: string[]): Promise<number> {
     done();
     (bar as ProgressBar | null)?.finish();
   }
+  if (v.stats) process.stderr.write(`${statsLine(steps, firstMs, lastMs, shape)}\n`);
   if (signal.aborted) {
     process.stderr.write(`sheep: interrupted; wrote what was finished to ${out}\n`);
     return 130;
@@ -218,38 +245,42 @@ export const styleCommand: Command = {
   name: "style",
   summary: "neural style transfer (Gatys): a photo in the style of one or more paintings",
   usage: USAGE,
-  options: Object.fromEntries(
-    [
-      "out",
-      "model",
-      "weights",
-      "prototxt",
-      "synsets",
-      "size",
-      "steps",
-      "optimizer",
-      "lr",
-      "style-weights",
-      "content-weight",
-      "style-weight",
-      "tv-weight",
-      "content-layer",
-      "style-layers",
-      "normalization",
-      "style-scale",
-      "init",
-      "preserve-colour",
-      "scales",
-      "scale-ratio",
-      "average",
-      "mask",
-      "param",
-      "tile",
-      "seed",
-      "frames",
-      "frame-every",
-      "plot",
-    ].map((k) => [k, { type: "string" as const, ...(k === "out" ? { short: "o" } : {}) }]),
-  ),
+  options: {
+    ...Object.fromEntries(
+      [
+        "out",
+        "model",
+        "weights",
+        "prototxt",
+        "synsets",
+        "size",
+        "steps",
+        "optimizer",
+        "lr",
+        "style-weights",
+        "content-weight",
+        "style-weight",
+        "tv-weight",
+        "content-layer",
+        "style-layers",
+        "normalization",
+        "style-scale",
+        "init",
+        "preserve-colour",
+        "scales",
+        "scale-ratio",
+        "average",
+        "mask",
+        "param",
+        "tile",
+        "seed",
+        "frames",
+        "frame-every",
+        "plot",
+      ].map((k) => [k, { type: "string" as const, ...(k === "out" ? { short: "o" } : {}) }]),
+    ),
+    // a switch, not a string: `--stats` takes no value
+    stats: { type: "boolean" },
+  },
   run: (v, positionals) => run(v, positionals),
 };

@@ -123,6 +123,8 @@ export interface BackendMemory {
   pooledBytes: number;
   /** Bytes of derived buffers kept across steps (packed conv weights); 0 where there are none. */
   cachedBytes?: number;
+  /** The most bytes live storages and derived buffers held at once (webgpu): the high-water mark. */
+  peakBytes?: number;
   storages: number;
 }
 

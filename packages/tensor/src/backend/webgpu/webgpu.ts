@@ -38,6 +38,8 @@ export class WebGPUBackend implements Backend {
   readonly recorder: Recorder;
   private readonly pipelines: Pipelines;
   private liveBytes = 0;
+  /** The high-water mark of live plus derived bytes (engine.memory().peakBytes). */
+  private peakBytes = 0;
   private live = 0;
   /** Packed conv weights and the like, kept across steps (derived.ts). */
   private readonly derived: DerivedCache<GpuStorage>;
@@ -99,6 +101,7 @@ export class WebGPUBackend implements Backend {
     }
     const buffer = this.pool.acquire(bytes, `${this.currentOp || "tensor"} (${dtype}[${length}])`);
     this.liveBytes += buffer.size;
+    this.notePeak();
     this.live++;
     return this.wrap(buffer, dtype, length);
   }
@@ -199,7 +202,11 @@ export class WebGPUBackend implements Backend {
         temps.push(s);
         return s;
       },
-      derived: (key, source, length) => this.derived.get(key, source as GpuStorage, length),
+      derived: (key, source, length) => {
+        const hit = this.derived.get(key, source as GpuStorage, length);
+        this.notePeak();
+        return hit;
+      },
     };
     try {
       for (const l of plan(args, this.info.limits.maxComputeWorkgroupsPerDimension, ctx))
@@ -248,11 +255,16 @@ export class WebGPUBackend implements Backend {
     if (!this.lostReason) this.recorder.flush();
   }
 
+  private notePeak(): void {
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes + this.derived.bytes);
+  }
+
   memory(): BackendMemory {
     return {
       bytes: this.liveBytes,
       pooledBytes: this.pool.pooledBytes,
       cachedBytes: this.derived.bytes,
+      peakBytes: this.peakBytes,
       storages: this.live,
     };
   }
