@@ -7,6 +7,7 @@ import { deviceInfo, loseDevice, onDevice, startEngine } from "./engine/device.t
 import { enginePanel } from "./engine/panel.ts";
 import { modelsPage } from "./models/panel.ts";
 import { Models } from "./models/registry.ts";
+import { attackPage } from "./pages/attack.ts";
 import { dreamPage } from "./pages/dream.ts";
 import { featurevizPage } from "./pages/featureviz.ts";
 import { ganPage } from "./pages/gan-toy.ts";
@@ -124,6 +125,7 @@ async function start(): Promise<void> {
     { id: "style", title: "Style transfer", el: stylePage(models).el },
     { id: "models", title: "Models", el: modelsPage(models) },
     { id: "gan", title: "GAN lab", el: ganPage() },
+    { id: "attack", title: "Attacks & attribution", el: attackPage(models) },
     {
       id: "engine",
       title: "Engine",
