@@ -70,8 +70,10 @@ export function accuracyChart(points: SweepPoint[], title: string): SVGElement {
     "aria-label": title,
   });
   root.append(svg("title", {}, title));
+  // text in the page's own colour, so the chart reads on the dark and the light theme
+  root.setAttribute("fill", "currentColor");
   for (const a of [0, 0.25, 0.5, 0.75, 1]) {
-    root.append(svg("line", { x1: left, x2: w - 10, y1: py(a), y2: py(a), stroke: "#ddd" }));
+    root.append(svg("line", { x1: left, x2: w - 10, y1: py(a), y2: py(a), stroke: "#8884" }));
     root.append(
       svg(
         "text",
