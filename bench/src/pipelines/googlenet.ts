@@ -38,9 +38,9 @@ interface PbLike {
 }
 
 const caffe = models as unknown as Partial<CaffeApi> & { __unavailable?: string };
-type Net = Awaited<ReturnType<CaffeApi["loadShippedCaffeNet"]>>["net"];
+export type Net = Awaited<ReturnType<CaffeApi["loadShippedCaffeNet"]>>["net"];
 
-async function loadGoogLeNet(ctx: PipelineContext): Promise<Net | string> {
+export async function loadGoogLeNet(ctx: PipelineContext): Promise<Net | string> {
   const why = missing("@sheep/models", caffe, ["loadShippedCaffeNet", "caffePoolShape"]);
   if (why) return why;
   if (!ctx.shippedWeights) return `skipped: the ${ctx.runner} runner has no GoogLeNet file`;
@@ -53,7 +53,7 @@ async function loadGoogLeNet(ctx: PipelineContext): Promise<Net | string> {
  * the Caffe rules where TF.js differs (ceil pooling: explicit −3.4e38 or zero padding, then
  * 'valid'; LRN's alpha is divided by the window here). `fused` gives convs their bias fused.
  */
-async function tfGoogLeNet(tf: Tf, net: Net, until: string, fused: boolean) {
+export async function tfGoogLeNet(tf: Tf, net: Net, until: string, fused: boolean) {
   const owned: TfTensor[] = [];
   const params = new Map<string, { w: TfTensor; b: TfTensor }>();
   const layers: CaffeLayer[] = [];
