@@ -57,6 +57,11 @@ export async function buildDemo({ outDir = join(here, "dist"), minify = true } =
       join(outDir, "models", file),
     );
   }
+  // The attack page's Fashion-MNIST classifier, trained and committed in the algorithms package.
+  cpSync(
+    join(here, "..", "..", "packages", "algorithms", "weights", "fashion-cnn.safetensors"),
+    join(outDir, "models", "fashion-cnn.safetensors"),
+  );
   return outDir;
 }
 

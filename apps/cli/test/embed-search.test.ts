@@ -31,7 +31,7 @@ describe("sheep embed (search side)", () => {
   });
 
   test.each([
-    [["embed"], "sheep embed needs a subcommand: index, search or project"],
+    [["embed"], "embed needs a subcommand: train, eval, index, search, project"],
     [["embed", "wat"], 'unknown subcommand "embed wat": use train, eval, index, search, project'],
     [["embed", "search", "--query", "q.png"], "needs --index INDEX or --dir DIR (one of them)"],
     [

@@ -7,6 +7,7 @@ import { deviceInfo, loseDevice, onDevice, startEngine } from "./engine/device.t
 import { enginePanel } from "./engine/panel.ts";
 import { modelsPage } from "./models/panel.ts";
 import { Models } from "./models/registry.ts";
+import { attackPage } from "./pages/attack.ts";
 import { dcganPage } from "./pages/dcgan.ts";
 import { dreamPage } from "./pages/dream.ts";
 import { featurevizPage } from "./pages/featureviz.ts";
@@ -132,6 +133,7 @@ async function start(): Promise<void> {
     { id: "models", title: "Models", el: modelsPage(models) },
     { id: "gan", title: "GAN lab", el: ganPage() },
     { id: "dcgan", title: "DCGAN", el: dcganPage() },
+    { id: "attack", title: "Attacks & attribution", el: attackPage(models) },
     {
       id: "engine",
       title: "Engine",

@@ -182,7 +182,7 @@ test("the dream page (header, tabs and controls) fits a 400 px wide window", asy
 test("axe-core finds no serious or critical accessibility violation on any page", async () => {
   const { page } = app;
   const found: Record<string, string[]> = {};
-  for (const hash of ["#dream", "#features", "#models", "#engine", "#dcgan"]) {
+  for (const hash of ["#dream", "#features", "#models", "#engine", "#dcgan", "#attack"]) {
     await showPage(page, hash);
     await new Promise((r) => setTimeout(r, 200));
     found[hash] = await audit(page);
@@ -193,5 +193,6 @@ test("axe-core finds no serious or critical accessibility violation on any page"
     "#models": [],
     "#engine": [],
     "#dcgan": [],
+    "#attack": [],
   });
 });

@@ -7,6 +7,7 @@ import type { Tf } from "../suite/case.ts";
 import type { Prepared } from "../suite/engines.ts";
 import type { Plan } from "../suite/plan.ts";
 import type { Mode, PeerName, RunnerName } from "../suite/types.ts";
+import { attackPipelines } from "./attack.ts";
 import { dcganPipelines } from "./dcgan.ts";
 import { dreamPipelines } from "./dream.ts";
 import { embedPipelines } from "./embed.ts";
@@ -76,6 +77,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...embedPipelines,
   ...knnPipelines,
   ...googlenetStylePipelines,
+  ...attackPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

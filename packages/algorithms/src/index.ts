@@ -13,6 +13,8 @@ export {
   predict,
   project,
 } from "./adversarial/attack.ts";
+// the attack & attribution demo page: a shipped test batch, brush occlusion, top classes
+export { labelledBatchFile, readLabelledBatch } from "./adversarial/batch.ts";
 export { classIndex } from "./adversarial/classes.ts";
 export { classLoss, type Labels, labelTensor } from "./adversarial/loss.ts";
 export {
@@ -21,6 +23,7 @@ export {
   type SweepOptions,
   type SweepPoint,
 } from "./adversarial/sweep.ts";
+export { BrushOcclusion, type BrushScore } from "./attribution/brush.ts";
 export { type GradCam, type GradCamOptions, gradCam } from "./attribution/gradcam.ts";
 export {
   type Attribution,
@@ -39,7 +42,7 @@ export {
   occlusion,
   windowStarts,
 } from "./attribution/occlusion.ts";
-export { classScore } from "./attribution/score.ts";
+export { classScore, type RankedClass, topClasses } from "./attribution/score.ts";
 export {
   type LoadedClassifier,
   loadSmallClassifier,

@@ -78,16 +78,19 @@ export async function occlusion(
   const count = new Float64Array(h * w);
   for (let at = 0; at < boxes.length; at += batch) {
     const part = boxes.slice(at, at + batch);
-    // mask [B, 1, H, W]: 1 inside the window; copies = x·(1 − m) + baseline·m
-    const mask = new Float32Array(part.length * h * w);
+    // mask [B, 1, H, W] = rows [B, 1, H, 1] ⊗ columns [B, 1, 1, W] (1 inside the window), so a
+    // batch uploads B·(H + W) numbers, not B·H·W; copies = x·(1 − m) + baseline·m
+    const rows = new Float32Array(part.length * h);
+    const cols = new Float32Array(part.length * w);
     part.forEach(([top, left], b) => {
-      for (let y = top; y < top + window; y++) {
-        mask.fill(1, b * h * w + y * w + left, b * h * w + y * w + left + window);
-      }
+      rows.fill(1, b * h + top, b * h + top + window);
+      cols.fill(1, b * w + left, b * w + left + window);
     });
     const p = noGrad(() =>
       tidy(() => {
-        const m = tensor(mask, { shape: [part.length, 1, h, w] });
+        const m = tensor(rows, { shape: [part.length, 1, h, 1] }).mul(
+          tensor(cols, { shape: [part.length, 1, 1, w] }),
+        );
         const copies = x.mul(m.neg().add(1)).add(m.mul(baseline));
         return probabilities(model, copies, target);
       }),

@@ -1,7 +1,8 @@
 // The number every attribution explains: one class's logit (or its map averaged over
 // positions) for each image of a batch. Which class: the caller's, else the model's top one.
+// And the top classes of an image, which the demo shows beside every attack and explanation.
 
-import { noGrad, type Tensor, tensor, tidy } from "@sheep/tensor";
+import { noGrad, softmax, type Tensor, tensor, tidy } from "@sheep/tensor";
 import { flatLogits } from "../adversarial/attack.ts";
 import { type DreamModel, logitsTapOf, tapsOf } from "../model.ts";
 
@@ -37,4 +38,28 @@ export function checkOneImage(what: string, x: Tensor): [number, number, number]
     throw new Error(`${what}: needs one image [1, C, H, W], got [${x.shape.join(", ")}]`);
   }
   return [x.shape[1], x.shape[2], x.shape[3]];
+}
+
+/** One class of a ranking: its index, its name and its softmax probability. */
+export interface RankedClass {
+  index: number;
+  label: string;
+  probability: number;
+}
+
+/** The k most probable classes of one image [1, C, H, W] in [0, 1], most probable first. */
+export async function topClasses(model: DreamModel, x: Tensor, k = 5): Promise<RankedClass[]> {
+  checkOneImage("top classes", x);
+  const tap = logitsTapOf(model);
+  const p = noGrad(() => tidy(() => softmax(flatLogits(tapsOf(model, x, [tap]).get(tap)!), 1)));
+  const row = await p.data();
+  p.dispose();
+  return Array.from(row.keys())
+    .sort((a, b) => row[b] - row[a])
+    .slice(0, k)
+    .map((index) => ({
+      index,
+      label: model.classes?.[index] ?? `class ${index}`,
+      probability: row[index],
+    }));
 }
