@@ -12,6 +12,7 @@ import { embedPipelines } from "./embed.ts";
 import { facePipelines } from "./face.ts";
 import { ganPipelines } from "./gan.ts";
 import { googlenetPipelines } from "./googlenet.ts";
+import { knnPipelines } from "./knn.ts";
 import { stylePipelines } from "./style.ts";
 import { trainPipelines } from "./train.ts";
 import { vggPipelines } from "./vgg.ts";
@@ -70,6 +71,7 @@ export const PIPELINES: readonly PipelineBench[] = [
   ...stylePipelines,
   ...googlenetPipelines,
   ...embedPipelines,
+  ...knnPipelines,
 ];
 
 /** The VGG input side pipelines run at: small on CPU adapters, except in full mode. */

@@ -109,8 +109,16 @@ export {
   formatMetrics,
 } from "./embed/evaluate.ts";
 export { parseHoldout, subsetByClass, trainClasses } from "./embed/holdout.ts";
+export { type Eigen, jacobiEigen, subspaceEigen } from "./embed/eigen.ts";
 export { kMeansGpu } from "./embed/kmeans-gpu.ts";
-export { type KnnOptions, type KnnResult, knn, topK } from "./embed/knn.ts";
+export {
+  type BufferLimits,
+  type KnnOptions,
+  type KnnResult,
+  knn,
+  knnChunks,
+  topK,
+} from "./embed/knn.ts";
 export {
   type EmbeddingInfo,
   type EmbeddingName,
@@ -153,6 +161,15 @@ export {
   type EmbeddingShape,
   embedImages28,
 } from "./embed/net.ts";
+  type PcaOptions,
+  type PcaResult,
+  type Projection,
+  type ProjectMethod,
+  type ProjectOptions,
+  pca,
+  projectEmbeddings,
+  trustworthiness,
+} from "./embed/projector.ts";
 export {
   cmcCurve,
   mapAtR,
@@ -173,6 +190,27 @@ export {
   type EmbedTrainResult,
   trainEmbedding,
 } from "./embed/train.ts";
+  type BuildIndexOptions,
+  buildIndex,
+  decodeIndex,
+  encodeIndex,
+  type FeatureExtractor,
+  googLeNetFeatures,
+  type IndexProgress,
+  type PictureIndex,
+  type PictureSource,
+  pictureTensor,
+  queryFeatures,
+  type SearchHit,
+  searchIndex,
+} from "./embed/search.ts";
+export {
+  calibrateRow,
+  type TsneOptions,
+  type TsneProgress,
+  type TsneResult,
+  tsne,
+} from "./embed/tsne.ts";
 export {
   auc,
   eer,

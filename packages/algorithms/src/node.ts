@@ -24,6 +24,7 @@ import { googLeNetDreamModel } from "./models/googlenet.ts";
 import { squeezeNetDreamModel } from "./models/squeezenet.ts";
 import { vggDreamModel } from "./models/vgg.ts";
 
+export { folderPictures, readIndexFile, writeIndexFile } from "./embed/search-node.ts";
 export * from "./index.ts";
 
 export type ModelName = "googlenet" | "squeezenet" | "face" | VggArch | "caffe";

@@ -29,6 +29,7 @@ import { init } from "@sheep/tensor";
 import { type Command, num, oneOf, UsageError, writableDir } from "../args.ts";
 import { duration, ProgressBar, phase } from "../progress.ts";
 import { interruptible } from "./dream.ts";
+import { EMBED_SEARCH_OPTIONS, EMBED_SEARCH_USAGE, runEmbedSearch } from "./embed-search.ts";
 
 type Values = Record<string, unknown>;
 
@@ -224,19 +225,22 @@ async function runEval(v: Values): Promise<number> {
 }
 
 /**
- * The subcommands by name. `search` and `project` (embed-search.ts) join this table; anything
- * else is an unknown subcommand.
+ * The subcommands by name: training and evaluation here, the picture side (index, search,
+ * project) in embed-search.ts; anything else is an unknown subcommand.
  */
 const SUBCOMMANDS: Record<string, (v: Values) => Promise<number>> = {
   train: runTrain,
   eval: runEval,
+  index: (v) => runEmbedSearch("index", v, []),
+  search: (v) => runEmbedSearch("search", v, []),
+  project: (v) => runEmbedSearch("project", v, []),
 };
 
 export const embedCommand: Command = {
   name: "embed",
-  summary: "embeddings: train (contrastive, triplet, softmax family) and evaluate retrieval",
-  usage: USAGE,
-  options: OPTIONS,
+  summary: "embeddings: train and evaluate; index, search and project pictures",
+  usage: `${USAGE}\n\n${EMBED_SEARCH_USAGE}`,
+  options: { ...EMBED_SEARCH_OPTIONS, ...OPTIONS },
   run: (v, positionals) => {
     const [sub, ...rest] = positionals;
     const names = Object.keys(SUBCOMMANDS).join(", ");

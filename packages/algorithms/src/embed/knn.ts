@@ -2,7 +2,9 @@
 // gallery, and a top-k keeps the best k per row. The engine has no top-k kernel yet, so top-k is
 // k passes of max-and-mask composed from existing ops (argmax, gather, a mask from eq, where);
 // each chunk's k are merged with the running k the same way, so a gallery of any size streams
-// through in chunks and only [queries, chunk] scores exist at once.
+// through in chunks and only [queries, chunk] scores exist at once. Queries are cut into blocks
+// too, so that no buffer (the score block, a gallery chunk) outgrows the device's
+// maxStorageBufferBindingSize / maxBufferSize: 100k+ galleries run on any adapter.
 
 import {
   add,
@@ -33,8 +35,39 @@ const TAKEN = -3e38;
 export interface KnnOptions {
   /** "euclidean": nearest by distance (returned as distances); "cosine": by cosine similarity. */
   metric?: "euclidean" | "cosine";
-  /** Gallery rows scored at once; bounds the [queries, chunk] score matrix. */
+  /** Gallery rows scored at once (default: from the device limits, at most 16384). */
   chunk?: number;
+  /** Query rows scored at once (default: as many as keep [block, chunk] scores in one binding). */
+  queryChunk?: number;
+}
+
+/** The device limits that bound one buffer, in bytes. */
+export interface BufferLimits {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+/** Largest gallery chunk by default: bounds the scores' memory, not only the limits. */
+const DEFAULT_CHUNK = 16384;
+
+/**
+ * Gallery chunk and query block for q queries against m gallery rows of d floats, so that the
+ * largest buffers — the [block, chunk] scores, the [chunk, d] gallery slice and the [block, d]
+ * query slice — each fit one binding. Throws when even one row of d floats does not.
+ */
+export function knnChunks(
+  limits: BufferLimits,
+  q: number,
+  m: number,
+  d: number,
+  opts: { chunk?: number; queryChunk?: number } = {},
+): { chunk: number; queryChunk: number } {
+  const floats = Math.floor(Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize) / 4);
+  if (d > floats) throw new Error(`knn: one row of ${d} floats is over this device's buffer limit`);
+  const chunk = opts.chunk ?? Math.max(1, Math.min(m, DEFAULT_CHUNK, Math.floor(floats / d)));
+  const queryChunk =
+    opts.queryChunk ?? Math.max(1, Math.min(q, Math.floor(floats / chunk), Math.floor(floats / d)));
+  return { chunk, queryChunk };
 }
 
 export interface KnnResult {
@@ -67,9 +100,12 @@ export function topK(scores: Tensor, k: number): { values: Tensor; columns: Tens
   return { values: concat(values, 1), columns: concat(columns, 1) };
 }
 
-/** k nearest gallery rows [m, d] of each query row [q, d], exactly, streaming the gallery. */
+/**
+ * k nearest gallery rows [m, d] of each query row [q, d], exactly: queries in blocks, the gallery
+ * streamed in chunks through each block (see knnChunks for the sizes).
+ */
 export function knn(queries: Tensor, gallery: Tensor, k: number, opts: KnnOptions = {}): KnnResult {
-  const { metric = "euclidean", chunk = 16384 } = opts;
+  const { metric = "euclidean" } = opts;
   if (queries.rank !== 2 || gallery.rank !== 2 || queries.shape[1] !== gallery.shape[1])
     throw new Error(
       `knn: queries [q, d] and gallery [m, d], got [${queries.shape}] and [${gallery.shape}]`,
@@ -79,8 +115,48 @@ export function knn(queries: Tensor, gallery: Tensor, k: number, opts: KnnOption
     throw new Error(`knn: k must be an integer in [1, ${m}] (the gallery's size), got ${k}`);
   if (metric !== "euclidean" && metric !== "cosine")
     throw new Error(`knn: unknown metric "${metric}"; valid: euclidean, cosine`);
-  if (!(Number.isInteger(chunk) && chunk >= 1))
-    throw new Error(`knn: chunk must be an integer ≥ 1, got ${chunk}`);
+  for (const [name, v] of [
+    ["chunk", opts.chunk],
+    ["queryChunk", opts.queryChunk],
+  ] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1))
+      throw new Error(`knn: ${name} must be an integer ≥ 1, got ${v}`);
+  }
+  const [nq, d] = queries.shape;
+  const { chunk, queryChunk } = knnChunks(queries.backend.info.limits, nq, m, d, opts);
+  if (queryChunk >= nq) return knnBlock(queries, gallery, k, metric, chunk);
+  const parts: KnnResult[] = [];
+  for (let start = 0; start < nq; start += queryChunk) {
+    const block = narrow(queries, 0, start, Math.min(queryChunk, nq - start));
+    parts.push(knnBlock(block, gallery, k, metric, chunk));
+    block.dispose();
+  }
+  const out = {
+    indices: concat(
+      parts.map((p) => p.indices),
+      0,
+    ),
+    values: concat(
+      parts.map((p) => p.values),
+      0,
+    ),
+  };
+  for (const p of parts) {
+    p.indices.dispose();
+    p.values.dispose();
+  }
+  return out;
+}
+
+/** One block of queries against the whole gallery, streamed in chunks of `chunk` rows. */
+function knnBlock(
+  queries: Tensor,
+  gallery: Tensor,
+  k: number,
+  metric: "euclidean" | "cosine",
+  chunk: number,
+): KnnResult {
+  const m = gallery.shape[0];
   const q = metric === "cosine" ? l2Normalize(queries) : queries;
   let best: { values: Tensor; indices: Tensor } | null = null;
   for (let start = 0; start < m; start += chunk) {
@@ -98,7 +174,8 @@ export function knn(queries: Tensor, gallery: Tensor, k: number, opts: KnnOption
       let indices = add(top.columns, start);
       if (best) {
         // Running best first: on a tie its (lower) gallery index wins, as in one pass.
-        const merged = topK(concat([best.values, values], 1), k);
+        const both = concat([best.values, values], 1);
+        const merged = topK(both, Math.min(k, both.shape[1]));
         values = merged.values;
         indices = gather(concat([best.indices, indices], 1), 1, merged.columns);
       }
@@ -111,6 +188,7 @@ export function knn(queries: Tensor, gallery: Tensor, k: number, opts: KnnOption
     best = next;
   }
   const result = best as { values: Tensor; indices: Tensor };
+  if (q !== queries) q.dispose();
   if (metric === "cosine") return { indices: result.indices, values: result.values };
   const values = tidy(() =>
     sqrt(clamp(sub(reshape(sum(square(queries), 1), [queries.shape[0], 1]), result.values), 0)),

@@ -4,7 +4,7 @@
 
 import { tensor } from "@sheep/tensor";
 import { describe, expect, it } from "vitest";
-import { knn } from "../../src/index.ts";
+import { knn, knnChunks } from "../../src/index.ts";
 import { maxAbsDiff } from "../helpers.ts";
 
 const [q, m, d, k] = [5, 37, 4, 6];
@@ -16,10 +16,15 @@ const ints = (count: number, seed: number) =>
   );
 
 /** Brute force: every gallery row scored, sorted best first, lower index first on a tie. */
-function bruteForce(Q: number[], G: number[], score: (a: number[], b: number[]) => number) {
-  const row = (v: number[], i: number) => v.slice(i * d, i * d + d);
-  return Array.from({ length: q }, (_, i) => {
-    const s = Array.from({ length: m }, (_, j) => score(row(Q, i), row(G, j)));
+function bruteForce(
+  Q: number[],
+  G: number[],
+  score: (a: number[], b: number[]) => number,
+  [nq, nm, dim] = [q, m, d],
+) {
+  const row = (v: number[], i: number) => v.slice(i * dim, i * dim + dim);
+  return Array.from({ length: nq }, (_, i) => {
+    const s = Array.from({ length: nm }, (_, j) => score(row(Q, i), row(G, j)));
     const order = [...s.keys()].sort((a, b) => s[b] - s[a] || a - b).slice(0, k);
     return { order, values: order.map((j) => s[j]) };
   });
@@ -63,6 +68,47 @@ describe("GPU k-nearest neighbours", () => {
         want.flatMap((w) => w.values),
       ),
     ).toBeLessThan(1e-5);
+  });
+
+  it("equal brute force in query blocks, with gallery chunks smaller than k", async () => {
+    const Q = ints(q * d, 3);
+    const G = ints(m * d, 4);
+    const want = bruteForce(Q, G, (a, b) => -Math.hypot(...a.map((v, t) => v - b[t])));
+    const r = knn(tensor(Q, { shape: [q, d] }), tensor(G, { shape: [m, d] }), k, {
+      chunk: 4,
+      queryChunk: 2,
+    });
+    expect(Array.from(await r.indices.data())).toEqual(want.flatMap((w) => w.order));
+    expect(r.values.shape).toEqual([q, k]);
+  });
+
+  it("streams a 20k × 64 gallery in default chunks and equals float64 brute force", async () => {
+    // Small integers keep every score exact in float32, so even the tie order must match.
+    const [nq, nm, dim] = [3, 20000, 64];
+    const Q = ints(nq * dim, 5);
+    const G = ints(nm * dim, 6);
+    const sq = (a: number[], b: number[]) => -a.reduce((s, v, t) => s + (v - b[t]) ** 2, 0);
+    const want = bruteForce(Q, G, sq, [nq, nm, dim]);
+    const r = knn(tensor(Q, { shape: [nq, dim] }), tensor(G, { shape: [nm, dim] }), k);
+    expect(Array.from(await r.indices.data())).toEqual(want.flatMap((w) => w.order));
+  });
+
+  it("sizes chunks so that no buffer outgrows the device limits", () => {
+    // A 100k × 128 gallery against 1000 queries on a device with 1 MiB bindings.
+    const limits = { maxBufferSize: 4 << 20, maxStorageBufferBindingSize: 1 << 20 };
+    const { chunk, queryChunk } = knnChunks(limits, 1000, 100_000, 128);
+    const floats = (1 << 20) / 4;
+    expect(chunk * 128).toBeLessThanOrEqual(floats);
+    expect(queryChunk * chunk).toBeLessThanOrEqual(floats);
+    expect(queryChunk * 128).toBeLessThanOrEqual(floats);
+    expect(chunk).toBe(2048);
+    expect(queryChunk).toBe(128);
+    // Ample limits: one block of queries, the default chunk.
+    const big = { maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 31 };
+    expect(knnChunks(big, 64, 100_000, 128)).toEqual({ chunk: 16384, queryChunk: 64 });
+    expect(() =>
+      knnChunks({ maxBufferSize: 64, maxStorageBufferBindingSize: 64 }, 1, 1, 128),
+    ).toThrow(/knn: one row of 128 floats is over this device's buffer limit/);
   });
 
   it("rejects k beyond the gallery in one line", () => {
