@@ -220,6 +220,8 @@ export {
   roc,
   tarAtFar,
 } from "./embed/verification.ts";
+export * from "./faces/align.ts";
+export * from "./faces/faces.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
 export { dftTables, irfft2, spectrumScale } from "./featureviz/fourier.ts";
 export {

@@ -25,6 +25,8 @@ import { squeezeNetDreamModel } from "./models/squeezenet.ts";
 import { vggDreamModel } from "./models/vgg.ts";
 
 export { folderPictures, readIndexFile, writeIndexFile } from "./embed/search-node.ts";
+export { galleryItemsFromFolder, personFromFile } from "./faces/gallery-node.ts";
+export { loadFaceModels } from "./faces/models-node.ts";
 export * from "./index.ts";
 
 export type ModelName = "googlenet" | "squeezenet" | "face" | VggArch | "caffe";

@@ -29,6 +29,10 @@ export {
 export * from "./download/index.ts";
 export * from "./face/architecture.ts";
 export { convertFaceWeights, type FaceTensor, faceSafetensorsInput } from "./face/convert.ts";
+export * from "./face/detect-architecture.ts";
+export { loadFaceLandmarkNet, loadTinyFaceDetector } from "./face/detect-load.ts";
+export * from "./face/detector.ts";
+export * from "./face/landmarks.ts";
 export { loadFaceNet } from "./face/load.ts";
 export { FACE_TAPS, FaceNet } from "./face/model.ts";
 export {
@@ -37,6 +41,7 @@ export {
   prepareFaceImage,
   resizeBilinearLegacy,
 } from "./face/preprocess.ts";
+export { convertTfjsParams, tfjsSafetensorsInput } from "./face/tfjs-convert.ts";
 export { concatShards, decodeTfjsWeights, type TfjsManifest } from "./face/tfjs-weights.ts";
 export { IMAGENET_LABELS_ATTRIBUTION, imagenetLabels } from "./labels.ts";
 export {

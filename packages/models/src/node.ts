@@ -7,6 +7,14 @@ export {
 } from "./caffe/caffemodel-node.ts";
 export { loadGoogLeNetFile, loadSqueezeNetFile, shippedWeightsPath } from "./caffe/node.ts";
 export * from "./download/node.ts";
+export {
+  convertFaceApiModel,
+  FACE_DETECTOR_FILE,
+  FACE_LANDMARKS_FILE,
+  faceDetectWeightsPath,
+  loadFaceLandmarkNetFile,
+  loadTinyFaceDetectorFile,
+} from "./face/detect-weights-node.ts";
 export { loadFaceNetFile } from "./face/node.ts";
 export {
   convertFaceApiWeights,

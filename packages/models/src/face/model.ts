@@ -23,7 +23,7 @@ import { FACE_BLOCKS, FACE_FC, FACE_STEM, type FaceBlock } from "./architecture.
  * A module tree spelled by dotted names: `layer2.0.conv1.weight` becomes module layer2 → 0 →
  * conv1 holding the parameter `weight`, so the model's state dict keys are the file's names.
  */
-class Tree extends nn.Module {
+export class Tree extends nn.Module {
   constructor(entries: readonly [string[], Tensor][]) {
     super();
     const children = new Map<string, [string[], Tensor][]>();
