@@ -102,6 +102,7 @@ export {
   safeSqrt,
   squaredDistances,
 } from "./embed/distances.ts";
+export { type Eigen, jacobiEigen, subspaceEigen } from "./embed/eigen.ts";
 export {
   type EmbedMetrics,
   type EvaluateOptions,
@@ -109,7 +110,6 @@ export {
   formatMetrics,
 } from "./embed/evaluate.ts";
 export { parseHoldout, subsetByClass, trainClasses } from "./embed/holdout.ts";
-export { type Eigen, jacobiEigen, subspaceEigen } from "./embed/eigen.ts";
 export { kMeansGpu } from "./embed/kmeans-gpu.ts";
 export {
   type BufferLimits,
@@ -161,6 +161,7 @@ export {
   type EmbeddingShape,
   embedImages28,
 } from "./embed/net.ts";
+export {
   type PcaOptions,
   type PcaResult,
   type Projection,
@@ -180,16 +181,6 @@ export {
 } from "./embed/retrieval.ts";
 export { type PKOptions, pkSampler } from "./embed/sampler.ts";
 export {
-  checkEmbedConfig,
-  EMBED_LOSSES,
-  EMBED_TRAIN_DEFAULTS,
-  EmbeddingTrainer,
-  type EmbedLoss,
-  type EmbedStepRecord,
-  type EmbedTrainConfig,
-  type EmbedTrainResult,
-  trainEmbedding,
-} from "./embed/train.ts";
   type BuildIndexOptions,
   buildIndex,
   decodeIndex,
@@ -204,6 +195,17 @@ export {
   type SearchHit,
   searchIndex,
 } from "./embed/search.ts";
+export {
+  checkEmbedConfig,
+  EMBED_LOSSES,
+  EMBED_TRAIN_DEFAULTS,
+  EmbeddingTrainer,
+  type EmbedLoss,
+  type EmbedStepRecord,
+  type EmbedTrainConfig,
+  type EmbedTrainResult,
+  trainEmbedding,
+} from "./embed/train.ts";
 export {
   calibrateRow,
   type TsneOptions,
