@@ -42,6 +42,12 @@ export async function buildDemo({ outDir = join(here, "dist"), minify = true } =
       join(outDir, "models", file),
     );
   }
+  // The Embeddings page's shipped net, when the algorithms package has it (it may be arriving).
+  const algoWeights = join(here, "..", "..", "packages", "algorithms", "weights");
+  for (const file of ["embed-fashion-mnist.safetensors"]) {
+    if (existsSync(join(algoWeights, file)))
+      cpSync(join(algoWeights, file), join(outDir, "models", file));
+  }
   return outDir;
 }
 

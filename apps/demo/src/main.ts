@@ -8,6 +8,7 @@ import { enginePanel } from "./engine/panel.ts";
 import { modelsPage } from "./models/panel.ts";
 import { Models } from "./models/registry.ts";
 import { dreamPage } from "./pages/dream.ts";
+import { embedPage } from "./pages/embed.ts";
 import { featurevizPage } from "./pages/featureviz.ts";
 import { ganPage } from "./pages/gan-toy.ts";
 import { stylePage } from "./pages/style.ts";
@@ -124,6 +125,7 @@ async function start(): Promise<void> {
     { id: "style", title: "Style transfer", el: stylePage(models).el },
     { id: "models", title: "Models", el: modelsPage(models) },
     { id: "gan", title: "GAN lab", el: ganPage() },
+    { id: "embed", title: "Embeddings", el: embedPage() },
     {
       id: "engine",
       title: "Engine",

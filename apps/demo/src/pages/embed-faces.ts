@@ -1,0 +1,3 @@
+export function facesSection(): HTMLElement {
+  return document.createElement("section");
+}
