@@ -1,5 +1,6 @@
 // Build the demo into dist/: the app bundled for the browser by esbuild, the static files, and
-// the face network's weights, converted at build time from the npm package @vladmandic/face-api
+// the face networks' weights (recognition, detector, landmarks), converted at build time from
+// the npm package @vladmandic/face-api
 // by the models package's own Node code, so the app works out of the box and offline.
 //   node build.mjs            (npm start runs it through turbo)
 
@@ -35,6 +36,7 @@ export async function buildDemo({ outDir = join(here, "dist"), minify = true } =
   });
   cpSync(join(here, "static"), outDir, { recursive: true });
   await faceWeights(join(outDir, "models", FACE_FILE));
+  await faceDetectWeights(join(outDir, "models"));
   // GoogLeNet and SqueezeNet are committed in the models package: served as they are.
   for (const file of SHIPPED_FILES) {
     cpSync(
@@ -69,18 +71,40 @@ async function faceWeights(dest) {
   }
 }
 
+/**
+ * The face detector's and the 68-point landmark net's weights, converted from the same npm
+ * package (deterministic: FACE_DETECT_SHA256) unless dist already holds those bytes.
+ */
+async function faceDetectWeights(dir) {
+  const models = await nodeModels();
+  const files = { detector: models.FACE_DETECTOR_FILE, landmarks: models.FACE_LANDMARKS_FILE };
+  for (const [which, file] of Object.entries(files)) {
+    const dest = join(dir, file);
+    const expected = models.FACE_DETECT_SHA256[which];
+    if (existsSync(dest) && sha256(dest) === expected) continue;
+    await models.convertFaceApiModel(which, dest);
+    const got = sha256(dest);
+    if (got !== expected) {
+      rmSync(dest, { force: true });
+      throw new Error(`${file}: converted file has sha256 ${got}, expected ${expected}`);
+    }
+  }
+}
+
 function sha256(path) {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
-/** @sheep/models/node is TypeScript: bundle the two functions we need for Node and import them. */
+/** @sheep/models/node is TypeScript: bundle what we need of it for Node and import it. */
 async function nodeModels() {
   const cache = join(here, "node_modules", ".cache");
   mkdirSync(cache, { recursive: true });
   const outfile = join(cache, `models-node-${process.pid}.mjs`);
   await build({
     stdin: {
-      contents: 'export { convertFaceApiWeights, findWeights } from "@sheep/models/node";',
+      contents:
+        "export { convertFaceApiModel, convertFaceApiWeights, FACE_DETECT_SHA256, " +
+        "FACE_DETECTOR_FILE, FACE_LANDMARKS_FILE, findWeights } from '@sheep/models/node';",
       resolveDir: here,
       loader: "ts",
     },

@@ -8,6 +8,7 @@ import { classify } from "./commands/classify.ts";
 import { dreamCommand } from "./commands/dream.ts";
 import { embedCommand } from "./commands/embed.ts";
 import { explainCommand } from "./commands/explain.ts";
+import { faceCommand } from "./commands/face.ts";
 import { ganCommand } from "./commands/gan.ts";
 import { info } from "./commands/info.ts";
 import { styleCommand } from "./commands/style.ts";
@@ -25,6 +26,7 @@ const commands: Command[] = [
   attackCommand,
   explainCommand,
   embedCommand,
+  faceCommand,
 ];
 
 function help(): string {

@@ -223,6 +223,7 @@ export {
   tarAtFar,
 } from "./embed/verification.ts";
 export * from "./faces/align.ts";
+export { drawFaces } from "./faces/draw.ts";
 export * from "./faces/faces.ts";
 export { colourMixing, decorrelate, imagenetColourCovariance } from "./featureviz/colour.ts";
 export { dftTables, irfft2, spectrumScale } from "./featureviz/fourier.ts";

@@ -26,12 +26,13 @@ let expected: OracleFace[];
 let ours: FaceBox[];
 let image: ReturnType<typeof tensor>;
 let cache: string;
+let pixels: ReturnType<typeof imageToNCHW>;
 
 beforeAll(async () => {
   const photo = await smallPhoto(1, 4); // 480×320, three faces
   expected = await faceApiFaces(photo, INPUT);
-  const { data, shape } = imageToNCHW(photo);
-  image = tensor(data, { shape });
+  pixels = imageToNCHW(photo);
+  image = tensor(pixels.data, { shape: pixels.shape });
   cache = mkdtempSync(join(tmpdir(), "face-detect-"));
   const detector = await loadTinyFaceDetectorFile(await faceDetectWeightsPath("detector", cache));
   ours = await detector.detect(image, { inputSize: INPUT });
@@ -70,4 +71,26 @@ test("landmarks: every one of the 68 points within 2 px of face-api's", async ()
   }
   console.log(`landmarks: worst distance to face-api ${worst.toFixed(3)} px`);
   expect(worst).toBeLessThan(2);
+}, 120_000);
+
+// The float64 reference backend, the project's own oracle for the engine's ops, agrees too.
+test("on the float64 cpu backend: the same boxes and landmarks within 2 px", async () => {
+  const x = tensor(pixels.data, { shape: pixels.shape, backend: "cpu" });
+  const detector = await loadTinyFaceDetectorFile(await faceDetectWeightsPath("detector", cache), {
+    backend: "cpu",
+  });
+  const boxes = await detector.detect(x, { inputSize: INPUT });
+  expect(boxes.length).toBe(ours.length);
+  for (const [i, b] of boxes.entries()) {
+    expect(iou(b, ours[i])).toBeGreaterThan(0.99);
+    expect(Math.abs(b.score - ours[i].score)).toBeLessThan(1e-3);
+  }
+  const net = await loadFaceLandmarkNetFile(await faceDetectWeightsPath("landmarks", cache), {
+    backend: "cpu",
+  });
+  const e = expected[0];
+  const points = await net.landmarks(x, clipRect(e.box, x.shape[3], x.shape[2]));
+  for (const [i, p] of points.entries()) {
+    expect(Math.hypot(p.x - e.landmarks[i].x, p.y - e.landmarks[i].y)).toBeLessThan(2);
+  }
 }, 120_000);

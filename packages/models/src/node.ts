@@ -9,6 +9,7 @@ export { loadGoogLeNetFile, loadSqueezeNetFile, shippedWeightsPath } from "./caf
 export * from "./download/node.ts";
 export {
   convertFaceApiModel,
+  FACE_DETECT_SHA256,
   FACE_DETECTOR_FILE,
   FACE_LANDMARKS_FILE,
   faceDetectWeightsPath,

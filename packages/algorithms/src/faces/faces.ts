@@ -3,7 +3,7 @@
 // (128-D; faces of one person lie within about 0.6 of each other, dlib's threshold). Then
 // verification (two photos: same person?) and identification (a named gallery).
 
-import { imageToNCHW, type RgbaImage } from "@sheep/io";
+import type { RgbaImage } from "@sheep/io";
 import {
   clipRect,
   type DetectOptions,
@@ -63,6 +63,20 @@ export class NoFaceError extends Error {
 }
 
 /**
+ * RGB planes in [0, 1] of an RGBA image, transparent pixels over white (as @sheep/io's
+ * imageToNCHW, which this browser-safe module cannot import at run time).
+ */
+export function rgbPlanes(image: RgbaImage): Float32Array {
+  const n = image.width * image.height;
+  const out = new Float32Array(3 * n);
+  for (let p = 0; p < n; p++) {
+    const a = image.data[4 * p + 3] / 255;
+    for (let c = 0; c < 3; c++) out[c * n + p] = (a * image.data[4 * p + c] + (1 - a) * 255) / 255;
+  }
+  return out;
+}
+
+/**
  * Every face in `image`, largest box first: box, 68 landmarks and the aligned chip. An image
  * without faces gives an empty list (see NoFaceError for callers that need one).
  */
@@ -71,8 +85,10 @@ export async function findFaces(
   image: RgbaImage,
   opts: FindFacesOptions = {},
 ): Promise<Face[]> {
-  const { data, shape } = imageToNCHW(image);
-  const x = tensor(data, { shape, like: models.detector.parameters()[0] });
+  const x = tensor(rgbPlanes(image), {
+    shape: [1, 3, image.height, image.width],
+    like: models.detector.parameters()[0],
+  });
   opts.onProgress?.({ stage: "detect", done: 0, total: 1 });
   const boxes = await models.detector.detect(x, opts);
   boxes.sort((a, b) => b.width * b.height - a.width * a.height);

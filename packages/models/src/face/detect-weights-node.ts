@@ -19,6 +19,15 @@ import { faceApiModelDir } from "./weights-node.ts";
 export const FACE_DETECTOR_FILE = "face-detector-tiny.safetensors";
 export const FACE_LANDMARKS_FILE = "face-landmarks-68.safetensors";
 
+/**
+ * SHA-256 of our converter's output for face-api 1.7.15's files: the conversion is
+ * deterministic, so the demo build and every cache hold these bytes (face-detect-convert.test).
+ */
+export const FACE_DETECT_SHA256 = {
+  detector: "52bf62d7e7877bcd424a1000bc6882f908e039e3bcbfe6fba1983757685f99a2",
+  landmarks: "427d2254cef9382095cca73b90186f42da92308df7a82b7f5190d8481afa78b1",
+} as const;
+
 interface Spec {
   tfModel: string;
   params: () => TfjsParam[];
