@@ -39,8 +39,9 @@ describe("sheep embed", () => {
       [train("--steps", "-3"), /--steps must be an integer/],
       [train("--dim", "1.5"), /--dim must be an integer/],
       [train("--lr", "abc"), /--lr must be a number/],
+      [train("--eval-limit", "1"), /--eval-limit must be 0 \(skip\) or at least 2/],
       [["embed", "eval", "--weights", "/no/such.safetensors"], /--weights \/no\/such/],
-      [["embed", "eval", "--limit", "1"], /--limit must be an integer ≥ 2/],
+      [["embed", "eval", "--limit", "1"], /--limit must be an integer from 2 to 6000, got "1"/],
     ];
     for (const [args, msg] of cases) {
       const r = await run(...args);

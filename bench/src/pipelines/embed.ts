@@ -58,33 +58,34 @@ function tfNet(tf: Tf, p: HostParams) {
   return { vars: [...convs.flatMap((c) => [c.w, c.b]), fcW, fcB], forward };
 }
 
-/** The semi-hard triplet loss, as embed/mining.ts defines it (fallback: the farthest negative). */
+/**
+ * The semi-hard triplet loss, as embed/mining.ts defines it (fallback: the farthest negative).
+ * TF.js has no gradient for comparisons (Greater) and no stop-gradient, and refuses to
+ * backpropagate through a graph that holds one on the path from the weights; so the masks are
+ * sign(relu(a − b)) (1 where a > b, gradient 0) and each where() is a blend m·a + (1 − m)·b.
+ */
 function tfSemiHard(tf: Tf, e: TfTensor, y: TfTensor): TfTensor {
   const n = e.shape[0];
+  const above = (a: TfTensor, b: TfTensor | number) => tf.sign(tf.relu(tf.sub(a, b)));
+  const blend = (m: TfTensor, a: TfTensor, b: TfTensor | number) =>
+    tf.add(tf.mul(m, a), tf.mul(tf.sub(1, m), b));
   const eye = tf.eye(n);
   const sq = tf.sum(tf.square(e), 1, true);
-  const d2 = tf.mul(
-    tf.relu(
-      tf.sub(
-        tf.add(sq, tf.transpose(sq)),
-        tf.mul(tf.matMul(e as never, e as never, false, true), 2),
-      ),
-    ),
-    tf.sub(1, eye),
-  );
-  const zero = tf.cast(tf.lessEqual(d2, 1e-12), "float32");
+  const gram = tf.matMul(e as never, e as never, false, true);
+  const d2 = tf.mul(tf.relu(tf.sub(tf.add(sq, tf.transpose(sq)), tf.mul(gram, 2))), tf.sub(1, eye));
+  const zero = tf.sub(1, above(d2, 1e-12)); // 1 where d² ≤ eps: distance 0, gradient 0
   const d = tf.mul(tf.sqrt(tf.add(d2, tf.mul(zero, 1e-12))), tf.sub(1, zero));
   const same = tf.cast(tf.equal(tf.reshape(y, [n, 1]), tf.reshape(y, [1, n])), "float32");
   const pos = tf.sub(same, eye);
   const neg = tf.sub(1, same);
-  const dAN = tf.expandDims(d, 1);
-  const dAP = tf.expandDims(d, 2);
+  const dAN = tf.expandDims(d, 1); // [a, 1, n]
+  const dAP = tf.expandDims(d, 2); // [a, p, 1]
   const neg3 = tf.expandDims(neg, 1);
-  const farther = tf.mul(neg3, tf.cast(tf.greater(dAN, dAP), "float32"));
+  const farther = tf.mul(neg3, above(dAN, dAP)); // [a, p, n]
   const found = tf.max(farther, 2);
-  const semi = tf.min(tf.where(tf.greater(farther, 0), tf.broadcastTo(dAN, [n, n, n]), FAR), 2);
-  const fallback = tf.max(tf.where(tf.greater(neg3, 0), dAN, -FAR), 2);
-  const dNeg = tf.where(tf.greater(found, 0), semi, tf.broadcastTo(fallback, [n, n]));
+  const semi = tf.min(blend(farther, dAN, FAR), 2);
+  const fallback = tf.max(blend(neg3, dAN, -FAR), 2);
+  const dNeg = blend(found, semi, fallback);
   const valid = tf.mul(pos, tf.max(neg, 1, true));
   const per = tf.mul(tf.relu(tf.add(tf.sub(d, dNeg), MARGIN)), valid);
   return tf.div(tf.sum(per), tf.maximum(tf.sum(valid), 1));

@@ -48,14 +48,15 @@ embed train:
   --dim D (${d.dim})          --width N (${d.width}) first conv's channels   --lr X (${d.lr})
   --seed N (${d.seed})          --limit N  read at most N training images (default all)
   --monitor-every N      collapse-monitor period in steps (default 1: every step)
-  --eval-limit N         held-out test images to evaluate on at the end (default all; 0: skip)
+  --eval-limit N         held-out test images to evaluate on at the end (default all, at
+                         most 6000; 0: skip)
   writes DIR/embed.safetensors and DIR/metrics.json (per-step loss, active share, monitor)
 
 embed eval:
   --weights FILE|NAME    a file from embed train or a shipped net: ${Object.keys(SHIPPED_EMBEDDINGS).join(", ")}
                          (default embed-<data>)
   --data, --holdout      default: what the weights were trained with
-  --limit N              evaluate on the first N held-out test images (default all)
+  --limit N              evaluate on the first N held-out test images (default all, ≤ 6000)
   --json                 print the metrics as JSON`;
 
 const OPTIONS = {
@@ -122,13 +123,15 @@ function trainConfig(v: Values) {
     width: num(v.width, "width", { int: true, min: 1, max: 256 }) ?? d.width,
     monitorEvery: num(v["monitor-every"], "monitor-every", { int: true, min: 1 }) ?? 1,
   };
+  const evalLimit = num(v["eval-limit"], "eval-limit", { int: true, min: 0, max: 6000 });
+  if (evalLimit === 1) throw new UsageError("--eval-limit must be 0 (skip) or at least 2, got 1");
   return {
     out,
     data: data as DatasetName,
     holdout: h.spec,
     config,
     limit: num(v.limit, "limit", { int: true, min: 2 }),
-    evalLimit: num(v["eval-limit"], "eval-limit", { int: true, min: 0 }),
+    evalLimit,
   };
 }
 
@@ -161,7 +164,7 @@ async function runTrain(v: Values): Promise<number> {
   }
   let metrics: EmbedMetrics | null = null;
   if (o.evalLimit !== 0) {
-    phase(`evaluating on ${Math.min(o.evalLimit ?? data.test.n, data.test.n)} held-out images`);
+    phase(`evaluating on ${Math.min(o.evalLimit ?? 6000, data.test.n)} held-out images`);
     metrics = await evaluateEmbedding(result.net, data.test, { limit: o.evalLimit });
     process.stderr.write(`${formatMetrics(metrics)}\n`);
   }
@@ -201,7 +204,7 @@ async function runTrain(v: Values): Promise<number> {
 async function runEval(v: Values): Promise<number> {
   const dataFlag = oneOf(v.data, "data", DATASETS);
   if (v.holdout !== undefined) holdout(v);
-  const limit = num(v.limit, "limit", { int: true, min: 2 });
+  const limit = num(v.limit, "limit", { int: true, min: 2, max: 6000 });
   const weights = (v.weights as string | undefined) ?? `embed-${dataFlag ?? "fashion-mnist"}`;
   await init();
   let loaded: Awaited<ReturnType<typeof loadEmbeddingNet>>;

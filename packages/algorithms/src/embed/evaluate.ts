@@ -24,9 +24,9 @@ export interface EmbedMetrics {
 }
 
 export interface EvaluateOptions {
-  /** Queries at most: the first `limit` images of the set (default: all). */
+  /** Queries at most: the first `limit` images of the set (default: all, at most maxN). */
   limit?: number;
-  /** Ranked-list length kept per query is n − 1; memory is n² floats, so n is capped. */
+  /** Every query ranks all n − 1 others: memory is n² floats, so n is capped (default 6000). */
   maxN?: number;
   seed?: number;
 }
@@ -38,7 +38,8 @@ export async function evaluateEmbedding(
   opts: EvaluateOptions = {},
 ): Promise<EmbedMetrics> {
   const { maxN = 6000, seed = 0 } = opts;
-  const n = Math.min(data.n, opts.limit ?? data.n);
+  // Without a limit, the first maxN images: an n² distance matrix beyond that is too large.
+  const n = Math.min(data.n, opts.limit ?? maxN);
   if (n < 2) throw new Error(`evaluateEmbedding: need at least 2 images, got ${n}`);
   if (n > maxN)
     throw new Error(
