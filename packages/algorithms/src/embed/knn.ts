@@ -12,6 +12,7 @@ import {
   argmax,
   clamp,
   concat,
+  engine,
   eq,
   gather,
   matmul,
@@ -49,11 +50,14 @@ export interface BufferLimits {
 
 /** Largest gallery chunk by default: bounds the scores' memory, not only the limits. */
 const DEFAULT_CHUNK = 16384;
+/** Largest default score block [queries, chunk] in floats (128 MiB), for memory as well. */
+const SCORE_BUDGET = 1 << 25;
 
 /**
  * Gallery chunk and query block for q queries against m gallery rows of d floats, so that the
  * largest buffers — the [block, chunk] scores, the [chunk, d] gallery slice and the [block, d]
- * query slice — each fit one binding. Throws when even one row of d floats does not.
+ * query slice — each fit one binding (and the scores 128 MiB). Throws when even one row of d
+ * floats does not fit.
  */
 export function knnChunks(
   limits: BufferLimits,
@@ -66,7 +70,11 @@ export function knnChunks(
   if (d > floats) throw new Error(`knn: one row of ${d} floats is over this device's buffer limit`);
   const chunk = opts.chunk ?? Math.max(1, Math.min(m, DEFAULT_CHUNK, Math.floor(floats / d)));
   const queryChunk =
-    opts.queryChunk ?? Math.max(1, Math.min(q, Math.floor(floats / chunk), Math.floor(floats / d)));
+    opts.queryChunk ??
+    Math.max(
+      1,
+      Math.min(q, Math.floor(Math.min(floats, SCORE_BUDGET) / chunk), Math.floor(floats / d)),
+    );
   return { chunk, queryChunk };
 }
 
@@ -95,7 +103,14 @@ export function topK(scores: Tensor, k: number): { values: Tensor; columns: Tens
     const at = argmax(s, 1, true); // [q, 1]
     values.push(gather(s, 1, at));
     columns.push(at);
+    const previous = s;
     s = where(eq(cols, at), TAKEN, s);
+    // Into memory now: left lazy, the chain of wheres is fused into every later argmax's reads,
+    // so pass i re-evaluates i masks (O(k²) work) and compiles a new kernel for each depth.
+    engine.realise(s);
+    // And the previous pass's scores freed now, not at the caller's tidy: k = 90 (t-SNE's
+    // neighbours) would otherwise hold 90 copies of the score block at once.
+    if (previous !== scores) previous.dispose();
   }
   return { values: concat(values, 1), columns: concat(columns, 1) };
 }

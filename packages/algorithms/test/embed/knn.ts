@@ -75,8 +75,8 @@ describe("GPU k-nearest neighbours", () => {
     const G = ints(m * d, 4);
     const want = bruteForce(Q, G, (a, b) => -Math.hypot(...a.map((v, t) => v - b[t])));
     const r = knn(tensor(Q, { shape: [q, d] }), tensor(G, { shape: [m, d] }), k, {
-      chunk: 4,
-      queryChunk: 2,
+      chunk: 5,
+      queryChunk: 3,
     });
     expect(Array.from(await r.indices.data())).toEqual(want.flatMap((w) => w.order));
     expect(r.values.shape).toEqual([q, k]);
@@ -106,6 +106,8 @@ describe("GPU k-nearest neighbours", () => {
     // Ample limits: one block of queries, the default chunk.
     const big = { maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 31 };
     expect(knnChunks(big, 64, 100_000, 128)).toEqual({ chunk: 16384, queryChunk: 64 });
+    // … but a score block stays within 128 MiB: 2²⁵ floats / 16384 = 2048 queries at once.
+    expect(knnChunks(big, 10_000, 100_000, 128)).toEqual({ chunk: 16384, queryChunk: 2048 });
     expect(() =>
       knnChunks({ maxBufferSize: 64, maxStorageBufferBindingSize: 64 }, 1, 1, 128),
     ).toThrow(/knn: one row of 128 floats is over this device's buffer limit/);
