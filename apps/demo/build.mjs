@@ -50,6 +50,13 @@ export async function buildDemo({ outDir = join(here, "dist"), minify = true } =
     if (existsSync(join(algoWeights, file)))
       cpSync(join(algoWeights, file), join(outDir, "models", file));
   }
+  // face-api's demo group photos (MIT, in the npm package) for the page's face comparison.
+  const faceDemo = join(here, "..", "..", "node_modules", "@vladmandic", "face-api", "demo");
+  mkdirSync(join(outDir, "faces"), { recursive: true });
+  for (let n = 1; n <= 6; n++) {
+    const file = join(faceDemo, `sample${n}.jpg`);
+    if (existsSync(file)) cpSync(file, join(outDir, "faces", `sample${n}.jpg`));
+  }
   return outDir;
 }
 

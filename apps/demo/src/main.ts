@@ -125,7 +125,7 @@ async function start(): Promise<void> {
     { id: "style", title: "Style transfer", el: stylePage(models).el },
     { id: "models", title: "Models", el: modelsPage(models) },
     { id: "gan", title: "GAN lab", el: ganPage() },
-    { id: "embed", title: "Embeddings", el: embedPage() },
+    { id: "embed", title: "Embeddings", el: embedPage(models) },
     {
       id: "engine",
       title: "Engine",

@@ -203,10 +203,16 @@ async function audit(page: Page) {
 test("axe-core finds no serious or critical accessibility violation on any page", async () => {
   const { page } = app;
   const found: Record<string, string[]> = {};
-  for (const hash of ["#dream", "#features", "#models", "#engine"]) {
+  for (const hash of ["#dream", "#features", "#models", "#engine", "#embed"]) {
     await showPage(page, hash);
     await new Promise((r) => setTimeout(r, 200));
     found[hash] = await audit(page);
   }
-  expect(found).toEqual({ "#dream": [], "#features": [], "#models": [], "#engine": [] });
+  expect(found).toEqual({
+    "#dream": [],
+    "#features": [],
+    "#models": [],
+    "#engine": [],
+    "#embed": [],
+  });
 });

@@ -20,8 +20,9 @@ import {
 } from "@sheep/algorithms";
 import { SafetensorsReader } from "@sheep/models";
 import { tensor } from "@sheep/tensor";
+import type { Models } from "../models/registry.ts";
 import { describe as describeError } from "../ui/banner.ts";
-import { field, h, numberInput, paramNumber, params, readNumber, select } from "../ui/dom.ts";
+import { checkedNumber, field, h, numberInput, paramNumber, params, select } from "../ui/dom.ts";
 import {
   CLASS_COLOURS,
   drawHistograms,
@@ -75,7 +76,7 @@ function curvesCanvas(id: string, height: number): HTMLCanvasElement {
   });
 }
 
-export function embedPage(): HTMLElement {
+export function embedPage(models: Models): HTMLElement {
   const loss = select(
     EMBED_LOSSES.map((l): [string, string] => [l, l]),
     params.get("embedloss") ?? "triplet",
@@ -199,20 +200,20 @@ export function embedPage(): HTMLElement {
         trainer = new EmbeddingTrainer(set, {
           loss: loss.value as EmbedLoss,
           mining: mining.value as Mining,
-          lr: readNumber(lr, 1e-3),
-          seed: readNumber(seed, 1),
+          lr: checkedNumber(lr, "Adam lr"),
+          seed: checkedNumber(seed, "seed"),
           steps: 1e7,
         });
         net = trainer.net;
         netName = `training (${loss.value}${loss.value === "triplet" ? `, ${mining.value}` : ""})`;
       }
       while (running) {
-        const n = readNumber(perFrame, 5);
+        const n = checkedNumber(perFrame, "steps per frame");
         let last = null;
         for (let i = 0; i < n && running; i++) last = await trainer.step();
         drawMonitor();
         const t = trainer.t;
-        const every = readNumber(projectEvery, 20);
+        const every = checkedNumber(projectEvery, "PCA every (steps)");
         if (t <= n || Math.floor(t / every) !== Math.floor((t - n) / every)) {
           netName = netName.replace(/ · step \d+$/, "") + ` · step ${t}`;
           await project("pca");
@@ -297,12 +298,8 @@ export function embedPage(): HTMLElement {
     job(async () => {
       if (!net || !emb || !held)
         throw new Error("query: start training or load the shipped net first");
-      const q = readNumber(queryIndex, 0);
-      const k = readNumber(kInput, 8);
-      if (!(Number.isInteger(q) && q >= 0 && q < held.n))
-        throw new Error(`query image must be an integer from 0 to ${held.n - 1}, got ${q}`);
-      if (!(Number.isInteger(k) && k >= 1 && k < held.n))
-        throw new Error(`k must be an integer from 1 to ${held.n - 1}, got ${k}`);
+      const q = checkedNumber(queryIndex, "query image #");
+      const k = checkedNumber(kInput, "k");
       const d = net.shape.dim;
       const g = tensor(emb, { shape: [held.n, d] });
       const qt = tensor(emb.slice(q * d, (q + 1) * d), { shape: [1, d] });
@@ -421,6 +418,6 @@ export function embedPage(): HTMLElement {
       h("div", { class: "row" }, field("query image #", queryIndex), field("k", kInput), queryBtn),
       neighbours,
     ),
-    facesSection(),
+    facesSection(models),
   );
 }
