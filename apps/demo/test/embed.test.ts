@@ -92,10 +92,17 @@ test("the shipped net loads and projects; a bad query number is refused in words
 test("faces: one group photo's first and second faces are found, aligned and told apart", async () => {
   const { page } = app;
   await page.click("#face-run");
-  await page.waitForFunction(
-    () => document.getElementById("face-status")!.matches(".finished, .failed"),
-    { timeout: 500_000, polling: 500 },
-  );
+  const t0 = Date.now();
+  const log = setInterval(async () => {
+    const s = await page.$eval("#face-status", (e) => e.textContent).catch(() => "?");
+    console.log(`faces after ${((Date.now() - t0) / 1000).toFixed(0)} s: ${s}`);
+  }, 30_000);
+  await page
+    .waitForFunction(() => document.getElementById("face-status")!.matches(".finished, .failed"), {
+      timeout: 500_000,
+      polling: 500,
+    })
+    .finally(() => clearInterval(log));
   const status = await page.$eval("#face-status", (e) => `${e.className}: ${e.textContent}`);
   console.log(`faces: ${status}`);
   expect(status).toMatch(/^progress finished: A: [2-9] faces, B: [2-9] faces · A1 vs B2: /);

@@ -60,27 +60,40 @@ class Slot {
   readonly pick: HTMLSelectElement;
   readonly file = h("input", { type: "file", accept: "image/png,image/jpeg" });
   readonly face = numberInput(1, 1, 50);
-  readonly canvas = h("canvas", { width: 1, height: 1, class: "result", role: "img" });
+  readonly canvas = h("canvas", {
+    width: 1,
+    height: 1,
+    class: "result",
+    role: "img",
+    dataset: { filled: "" },
+  });
   readonly chips = h("div", { class: "row" });
   readonly el: HTMLElement;
   image: Promise<RgbaImage>;
+  /** What the photo is (sample path or file name): two slots with one photo detect once. */
+  source: string;
   found: { faces: Face[]; descriptors: Float32Array[] } | null = null;
 
   constructor(
     readonly name: string,
     first: string,
+    private readonly onStage: (what: string) => void,
   ) {
     this.pick = select(PHOTOS, first);
     this.canvas.id = `face-${name.toLowerCase()}-canvas`;
     this.canvas.setAttribute("aria-label", `photo ${name} with the faces found`);
     this.canvas.style.maxWidth = "360px";
+    this.source = first;
     this.image = this.load(fetchOk(first).then((r) => r.blob()));
     this.pick.addEventListener("change", () => {
+      this.source = this.pick.value;
       this.image = this.load(fetchOk(this.pick.value).then((r) => r.blob()));
     });
     this.file.addEventListener("change", () => {
       const f = this.file.files?.[0];
-      if (f) this.image = this.load(Promise.resolve(f));
+      if (!f) return;
+      this.source = `file:${f.name}:${f.size}:${f.lastModified}`;
+      this.image = this.load(Promise.resolve(f));
     });
     this.el = h(
       "div",
@@ -108,9 +121,15 @@ class Slot {
     return img;
   }
 
-  async detect(models: FaceModels, inputSize: number): Promise<void> {
+  async detect(models: FaceModels, inputSize: number, same: Slot | null): Promise<void> {
     const img = await this.image;
-    this.found = await faceDescriptors(models, img, { inputSize });
+    this.found =
+      same?.found && same.source === this.source
+        ? same.found
+        : await faceDescriptors(models, img, {
+            inputSize,
+            onProgress: (p) => this.onStage(`${p.stage} ${p.done}/${p.total}`),
+          });
     drawRgba(this.canvas, drawFaces(img, this.found.faces));
     this.chips.replaceChildren(
       ...this.found.faces.map((f, i) =>
@@ -135,11 +154,14 @@ export function facesSection(models: Models): HTMLElement {
     ],
     String(paramNumber("facesize", 416)),
   );
-  const a = new Slot("A", PHOTOS[0][0]);
-  const b = new Slot("B", PHOTOS[0][0]);
+  const status = h("div", { id: "face-status", class: "progress", role: "status" }, "ready");
+  const stage = (name: string) => (what: string) => {
+    status.textContent = `photo ${name}: ${what}`;
+  };
+  const a = new Slot("A", PHOTOS[0][0], stage("A"));
+  const b = new Slot("B", PHOTOS[0][0], stage("B"));
   b.face.value = "2";
   const run = h("button", { id: "face-run", class: "primary" }, "Find and compare faces");
-  const status = h("div", { id: "face-status", class: "progress", role: "status" }, "ready");
   const verdict = h("p", { id: "face-verdict", "aria-live": "polite" });
   let nets: Promise<FaceModels> | null = null;
   let busy = false;
@@ -171,10 +193,10 @@ export function facesSection(models: Models): HTMLElement {
       status.textContent = "loading the detector, landmark and recognition nets…";
       const m = await load();
       const size = Number(inputSize.value);
-      for (const s of [a, b]) {
-        status.textContent = `finding faces in photo ${s.name}…`;
-        await s.detect(m, size);
-      }
+      status.textContent = "finding faces in photo A…";
+      await a.detect(m, size, null);
+      status.textContent = "finding faces in photo B…";
+      await b.detect(m, size, a);
       const pickFace = (s: Slot) => {
         const n = s.found!.faces.length;
         const i = checkedNumber(s.face, `face # of photo ${s.name}`);

@@ -196,7 +196,9 @@ export function embedPage(models: Models): HTMLElement {
     try {
       const { train: set } = await data();
       if (!trainer) {
-        if (net && net !== trainer) net.dispose();
+        // A stopped run's net or the shipped one: the new run trains a fresh net from its seed.
+        net?.dispose();
+        emb = null;
         trainer = new EmbeddingTrainer(set, {
           loss: loss.value as EmbedLoss,
           mining: mining.value as Mining,
