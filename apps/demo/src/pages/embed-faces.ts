@@ -80,7 +80,7 @@ class Slot {
     private readonly onStage: (what: string) => void,
   ) {
     this.pick = select(PHOTOS, first);
-    this.canvas.id = `face-${name.toLowerCase()}-canvas`;
+    this.canvas.id = `embed-face-${name.toLowerCase()}-canvas`;
     this.canvas.setAttribute("aria-label", `photo ${name} with the faces found`);
     this.canvas.style.maxWidth = "360px";
     this.source = first;
@@ -97,7 +97,7 @@ class Slot {
     });
     this.el = h(
       "div",
-      { class: "output", id: `face-${name.toLowerCase()}` },
+      { class: "output", id: `embed-face-${name.toLowerCase()}` },
       h("h3", null, `Photo ${name}`),
       h(
         "div",
@@ -154,15 +154,15 @@ export function facesSection(models: Models): HTMLElement {
     ],
     String(paramNumber("facesize", 416)),
   );
-  const status = h("div", { id: "face-status", class: "progress", role: "status" }, "ready");
+  const status = h("div", { id: "embed-face-status", class: "progress", role: "status" }, "ready");
   const stage = (name: string) => (what: string) => {
     status.textContent = `photo ${name}: ${what}`;
   };
   const a = new Slot("A", PHOTOS[0][0], stage("A"));
   const b = new Slot("B", PHOTOS[0][0], stage("B"));
   b.face.value = "2";
-  const run = h("button", { id: "face-run", class: "primary" }, "Find and compare faces");
-  const verdict = h("p", { id: "face-verdict", "aria-live": "polite" });
+  const run = h("button", { id: "embed-face-run", class: "primary" }, "Find and compare faces");
+  const verdict = h("p", { id: "embed-face-verdict", "aria-live": "polite" });
   let nets: Promise<FaceModels> | null = null;
   let busy = false;
 
@@ -228,7 +228,7 @@ export function facesSection(models: Models): HTMLElement {
 
   return h(
     "section",
-    { class: "controls", id: "face-section" },
+    { class: "controls", id: "embed-face-section" },
     h("h2", null, "Faces: one embedding per face"),
     h(
       "p",
