@@ -98,19 +98,28 @@ test("faces: one group photo's first and second faces are found, aligned and tol
     console.log(`faces after ${((Date.now() - t0) / 1000).toFixed(0)} s: ${s}`);
   }, 30_000);
   await page
-    .waitForFunction(() => document.getElementById("embed-face-status")!.matches(".finished, .failed"), {
-      timeout: 500_000,
-      polling: 500,
-    })
+    .waitForFunction(
+      () => document.getElementById("embed-face-status")!.matches(".finished, .failed"),
+      {
+        timeout: 500_000,
+        polling: 500,
+      },
+    )
     .finally(() => clearInterval(log));
   const status = await page.$eval("#embed-face-status", (e) => `${e.className}: ${e.textContent}`);
   console.log(`faces: ${status}`);
   expect(status).toMatch(/^progress finished: A: [2-9] faces, B: [2-9] faces · A1 vs B2: /);
-  const d = Number(await page.$eval("#embed-face-verdict", (e) => (e as HTMLElement).dataset.distance));
+  const d = Number(
+    await page.$eval("#embed-face-verdict", (e) => (e as HTMLElement).dataset.distance),
+  );
   // Two different women of one photo, as packages/algorithms/test/faces-verify.test.ts (480×320).
   expect(d).toBeGreaterThan(0.6);
-  expect(await page.$eval("#embed-face-verdict", (e) => e.textContent)).toMatch(/not the same person/);
-  expect(await page.$$eval("#embed-face-a figure canvas", (els) => els.length)).toBeGreaterThanOrEqual(2);
+  expect(await page.$eval("#embed-face-verdict", (e) => e.textContent)).toMatch(
+    /not the same person/,
+  );
+  expect(
+    await page.$$eval("#embed-face-a figure canvas", (els) => els.length),
+  ).toBeGreaterThanOrEqual(2);
   expect((await canvasStats(page, "#embed-face-a-canvas")).std).toBeGreaterThan(5);
   await screenshot(page, "21-embed-faces", true);
 }, 560_000);
