@@ -62,6 +62,19 @@ export async function buildDemo({ outDir = join(here, "dist"), minify = true } =
     join(here, "..", "..", "packages", "algorithms", "weights", "fashion-cnn.safetensors"),
     join(outDir, "models", "fashion-cnn.safetensors"),
   );
+  // The Embeddings page's shipped net, when the algorithms package has it (it may be arriving).
+  const algoWeights = join(here, "..", "..", "packages", "algorithms", "weights");
+  for (const file of ["embed-fashion-mnist.safetensors"]) {
+    if (existsSync(join(algoWeights, file)))
+      cpSync(join(algoWeights, file), join(outDir, "models", file));
+  }
+  // face-api's demo group photos (MIT, in the npm package) for the page's face comparison.
+  const faceDemo = join(here, "..", "..", "node_modules", "@vladmandic", "face-api", "demo");
+  mkdirSync(join(outDir, "faces"), { recursive: true });
+  for (let n = 1; n <= 6; n++) {
+    const file = join(faceDemo, `sample${n}.jpg`);
+    if (existsSync(file)) cpSync(file, join(outDir, "faces", `sample${n}.jpg`));
+  }
   return outDir;
 }
 

@@ -10,6 +10,7 @@ import { Models } from "./models/registry.ts";
 import { attackPage } from "./pages/attack.ts";
 import { dcganPage } from "./pages/dcgan.ts";
 import { dreamPage } from "./pages/dream.ts";
+import { embedPage } from "./pages/embed.ts";
 import { featurevizPage } from "./pages/featureviz.ts";
 import { ganPage } from "./pages/gan-toy.ts";
 import { stylePage } from "./pages/style.ts";
@@ -134,6 +135,7 @@ async function start(): Promise<void> {
     { id: "gan", title: "GAN lab", el: ganPage() },
     { id: "dcgan", title: "DCGAN", el: dcganPage() },
     { id: "attack", title: "Attacks & attribution", el: attackPage(models) },
+    { id: "embed", title: "Embeddings", el: embedPage(models) },
     {
       id: "engine",
       title: "Engine",

@@ -182,7 +182,7 @@ test("the dream page (header, tabs and controls) fits a 400 px wide window", asy
 test("axe-core finds no serious or critical accessibility violation on any page", async () => {
   const { page } = app;
   const found: Record<string, string[]> = {};
-  for (const hash of ["#dream", "#features", "#models", "#engine", "#dcgan", "#attack"]) {
+  for (const hash of ["#dream", "#features", "#models", "#engine", "#dcgan", "#attack", "#embed"]) {
     await showPage(page, hash);
     await new Promise((r) => setTimeout(r, 200));
     found[hash] = await audit(page);
@@ -194,5 +194,6 @@ test("axe-core finds no serious or critical accessibility violation on any page"
     "#engine": [],
     "#dcgan": [],
     "#attack": [],
+    "#embed": [],
   });
 });
