@@ -4,13 +4,14 @@
 
 import {
   type DreamModel,
-  flatLogits,
   loadDreamModel,
   loadSmallClassifierFile,
   type ModelName,
+  type RankedClass,
   readImageTensor,
+  topClasses,
 } from "@sheep/algorithms/node";
-import { noGrad, resize2d, softmax, type Tensor, tidy } from "@sheep/tensor";
+import { resize2d, type Tensor, tidy } from "@sheep/tensor";
 
 /**
  * The small nets ship with this package; any other name goes to loadDreamModel (the ImageNet
@@ -42,30 +43,9 @@ export async function imageFor(model: DreamModel, path: string): Promise<Tensor>
   });
 }
 
-export interface Ranked {
-  index: number;
-  label: string;
-  probability: number;
-}
+/** The k most probable classes of one image: the library's, which the demo shows too. */
+export { topClasses };
 
-/** The k most probable classes of one image. */
-export async function topClasses(model: DreamModel, x: Tensor, k = 5): Promise<Ranked[]> {
-  const tap = model.logitsTap ?? "logits";
-  const p = noGrad(() =>
-    tidy(() => softmax(flatLogits(model.forward(model.preprocess(x), [tap]).get(tap)!), 1)),
-  );
-  const row = await p.data();
-  p.dispose();
-  return Array.from(row.keys())
-    .sort((a, b) => row[b] - row[a])
-    .slice(0, k)
-    .map((index) => ({
-      index,
-      label: model.classes?.[index] ?? `class ${index}`,
-      probability: row[index],
-    }));
-}
-
-export function formatRanked(r: Ranked, i: number): string {
+export function formatRanked(r: RankedClass, i: number): string {
   return `${String(i + 1).padStart(3)}. ${`${(100 * r.probability).toFixed(2)}%`.padStart(7)}  ${r.label} (${r.index})`;
 }
