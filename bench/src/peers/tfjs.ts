@@ -146,3 +146,37 @@ export function tfPrepared(
 export function tfWebGpuBackend(tf: Tf): TfWebGpuBackend | null {
   return (tf.findBackend("webgpu") as unknown as TfWebGpuBackend | null) ?? null;
 }
+
+/**
+ * One TF.js training step as a timed peer (the GAN, DCGAN and embedding rows). Its check output
+ * is the loss of step `check.steps` from the shared initial weights, handed to `check.log` to
+ * print beside ours; dispose() also frees the optimisers.
+ */
+export function tfTrainingPeer(
+  tf: Tf,
+  backend: "webgpu" | "wasm",
+  step: () => TfTensor,
+  owned: TfTensor[],
+  optimizers: { dispose(): void }[],
+  check: { steps: number; log: (backend: string, loss: number) => void },
+): Prepared & { name: "tfjs-webgpu" | "tfjs-wasm" } {
+  const be = backend === "webgpu" ? tfWebGpuBackend(tf) : null;
+  const prep = tfPrepared(tf, backend, be, step, owned);
+  const last = prep.output;
+  const dispose = prep.dispose;
+  return {
+    ...prep,
+    name: backend === "webgpu" ? "tfjs-webgpu" : "tfjs-wasm",
+    async output() {
+      await tf.setBackend(backend);
+      for (let i = 0; i < check.steps - 1; i++) tf.dispose(step());
+      const out = await last();
+      check.log(backend, out[0]);
+      return out;
+    },
+    dispose() {
+      dispose();
+      for (const o of optimizers) o.dispose();
+    },
+  };
+}

@@ -9,7 +9,7 @@
 
 import type { Tensor } from "@sheep/tensor";
 import { backward, detach, engine, fromHost, keep, noGrad, optim } from "@sheep/tensor";
-import { tfPrepared, tfWebGpuBackend } from "../peers/tfjs.ts";
+import { tfTrainingPeer } from "../peers/tfjs.ts";
 import type { Tf, TfTensor } from "../suite/case.ts";
 import { uniform } from "../suite/data.ts";
 import { algorithms } from "./modules.ts";
@@ -138,23 +138,13 @@ async function tfPeers(
         nets.gVars as never,
       ) as unknown as TfTensor;
     };
-    const be = backend === "webgpu" ? tfWebGpuBackend(tf) : null;
-    const prep = tfPrepared(tf, backend, be, step, [...nets.gVars, ...nets.dVars, real, z1, z2]);
-    const third = prep.output;
-    prep.output = async () => {
-      await tf.setBackend(backend);
-      for (let i = 0; i < CHECK_STEPS - 1; i++) tf.dispose(step());
-      const out = await third();
-      log(`[dcgan] ${backend} G loss at step ${CHECK_STEPS}: ${out[0]}`);
-      return out;
-    };
-    const dispose = prep.dispose;
-    prep.dispose = () => {
-      dispose();
-      dOpt.dispose();
-      gOpt.dispose();
-    };
-    peers.push({ name: backend === "webgpu" ? "tfjs-webgpu" : "tfjs-wasm", ...prep });
+    const owned = [...nets.gVars, ...nets.dVars, real, z1, z2];
+    peers.push(
+      tfTrainingPeer(tf, backend, step, owned, [dOpt, gOpt], {
+        steps: CHECK_STEPS,
+        log: (b, loss) => log(`[dcgan] ${b} G loss at step ${CHECK_STEPS}: ${loss}`),
+      }),
+    );
   }
   return peers;
 }

@@ -8,7 +8,7 @@
 
 import type { Tensor } from "@sheep/tensor";
 import { backward, optim, tensor, tidy } from "@sheep/tensor";
-import { tfPrepared, tfWebGpuBackend } from "../peers/tfjs.ts";
+import { tfTrainingPeer } from "../peers/tfjs.ts";
 import type { Tf, TfTensor } from "../suite/case.ts";
 import { uniform } from "../suite/data.ts";
 import { algorithms } from "./modules.ts";
@@ -111,22 +111,12 @@ async function tfPeers(
         true,
         net.vars as never,
       ) as unknown as TfTensor;
-    const be = backend === "webgpu" ? tfWebGpuBackend(tf) : null;
-    const prep = tfPrepared(tf, backend, be, step, [...net.vars, x, y]);
-    const third = prep.output;
-    prep.output = async () => {
-      await tf.setBackend(backend);
-      for (let i = 0; i < CHECK_STEPS - 1; i++) tf.dispose(step());
-      const out = await third();
-      log(`[embed] ${backend} loss at step ${CHECK_STEPS}: ${out[0]}`);
-      return out;
-    };
-    const dispose = prep.dispose;
-    prep.dispose = () => {
-      dispose();
-      opt.dispose();
-    };
-    peers.push({ name: backend === "webgpu" ? "tfjs-webgpu" : "tfjs-wasm", ...prep });
+    peers.push(
+      tfTrainingPeer(tf, backend, step, [...net.vars, x, y], [opt], {
+        steps: CHECK_STEPS,
+        log: (b, loss) => log(`[embed] ${b} loss at step ${CHECK_STEPS}: ${loss}`),
+      }),
+    );
   }
   return peers;
 }

@@ -8,7 +8,7 @@
 // ours against each peer's. Not the first step's: Adam's first update is lr·sign(g), which
 // hides most gradient errors; by the third, both networks' updates depend on the gradients.
 
-import { tfPrepared, tfWebGpuBackend } from "../peers/tfjs.ts";
+import { tfTrainingPeer } from "../peers/tfjs.ts";
 import type { Tf, TfTensor } from "../suite/case.ts";
 import { uniform } from "../suite/data.ts";
 import { algorithms } from "./modules.ts";
@@ -85,23 +85,12 @@ async function tfPeers(
         g.vars as never,
       ) as unknown as TfTensor;
     };
-    const be = backend === "webgpu" ? tfWebGpuBackend(tf) : null;
-    const prep = tfPrepared(tf, backend, be, step, [...g.vars, ...d.vars, real, z]);
-    const third = prep.output;
-    prep.output = async () => {
-      await tf.setBackend(backend);
-      for (let i = 0; i < CHECK_STEPS - 1; i++) tf.dispose(step());
-      const out = await third();
-      log(`[gan] ${backend} G loss at step ${CHECK_STEPS}: ${out[0]}`);
-      return out;
-    };
-    const dispose = prep.dispose;
-    prep.dispose = () => {
-      dispose();
-      dOpt.dispose();
-      gOpt.dispose();
-    };
-    peers.push({ name: backend === "webgpu" ? "tfjs-webgpu" : "tfjs-wasm", ...prep });
+    peers.push(
+      tfTrainingPeer(tf, backend, step, [...g.vars, ...d.vars, real, z], [dOpt, gOpt], {
+        steps: CHECK_STEPS,
+        log: (b, loss) => log(`[gan] ${b} G loss at step ${CHECK_STEPS}: ${loss}`),
+      }),
+    );
   }
   return peers;
 }
