@@ -38,7 +38,13 @@ export function formatFromPath(path: string): ImageFormat {
 
 /** Reads and decodes a PNG or JPEG file; ImageError messages are prefixed with the path. */
 export async function readImageFile(path: string, opts: DecodeOptions = {}): Promise<RgbaImage> {
-  const bytes = await readFile(path);
+  const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    // Node's own text ("ENOENT: no such file or directory, open …") is for programmers; keep
+    // its code for callers, say the rest in words.
+    const words = { ENOENT: "no such file", EISDIR: "a folder, not an image file" } as const;
+    const said = words[err.code as keyof typeof words];
+    throw said ? Object.assign(new Error(`${path}: ${said}`), { code: err.code }) : err;
+  });
   try {
     return decodeImage(bytes, opts);
   } catch (err) {
