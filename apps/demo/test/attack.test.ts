@@ -1,7 +1,7 @@
 // The attacks & attribution page in a real browser, small enough for SwiftShader: SqueezeNet at
 // 64² (it pools globally, so any side works). Offline: every request goes to the app's own
 // server. The photo gets a top-5; painting over it changes the probabilities; an ε > 0 attack
-// changes the image and reports a top-5; a Grad-CAM heatmap renders; the Fashion-MNIST sweep
+// changes the image and reports a top-5; a long PGD can be stopped; a Grad-CAM heatmap renders; the Fashion-MNIST sweep
 // draws its curve from the shipped batch; axe-core finds nothing serious on the page.
 
 import { createRequire } from "node:module";
@@ -92,6 +92,33 @@ test("an ε > 0 attack changes the image and reports a top-5", async () => {
   expect(d).toBeLessThan(0.03 * 255 + 1);
   expect((await canvasStats(page, "#attack-diff")).std).toBeGreaterThan(5);
   expect(Object.keys(await top5("#attack-adv-top5"))).toHaveLength(5);
+  expect(app.errors).toEqual([]);
+}, 240_000);
+
+test("a long PGD reports each step's loss, and Stop keeps the last step's image", async () => {
+  const { page } = app;
+  const photo = await canvasStats(page, "#attack-paint");
+  await page.select("#attack-method", "pgd");
+  await page.$eval("#attack-steps", (e) => {
+    (e as HTMLInputElement).value = "200";
+  });
+  await page.click("#attack-run");
+  // the bar shows a step's loss once the GPU has finished that step
+  await page.waitForFunction(
+    "/loss of the true class \\d/.test(document.getElementById('attack-progress').textContent)",
+    { timeout: 120_000, polling: 100 },
+  );
+  await page.click("#attack-stop");
+  const text = await waitJob(page, "attack-progress", 120_000);
+  expect(text).toMatch(/Attack stopped after \d+ of 200 steps/);
+  const done = Number(/after (\d+) of/.exec(text)![1]);
+  expect(done).toBeGreaterThanOrEqual(1);
+  expect(done).toBeLessThan(200);
+  // the image shown is a finished step's: changed, and inside the ε = 0.03 ball (7.65 levels)
+  const d = meanAbsDiff(photo, await canvasStats(page, "#attack-adv"));
+  expect(d).toBeGreaterThan(0.1);
+  expect(d).toBeLessThan(0.03 * 255 + 1);
+  await page.select("#attack-method", "fgsm");
   expect(app.errors).toEqual([]);
 }, 240_000);
 

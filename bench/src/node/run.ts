@@ -2,7 +2,7 @@
 // headless Chromium to run the same suite in a page), and write one JSON file per run.
 // `npm run bench -- report` renders the tables and the chart from the results instead.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { release } from "@sheep/tensor";
@@ -62,6 +62,15 @@ export async function main(
   }
   process.env.XDG_RUNTIME_DIR ??= "/tmp";
   let result: BenchResult;
+  // The result so far, rewritten after each row (atomically), so a stopped run keeps its rows;
+  // removed once the whole result is written.
+  let partialPath: string | null = null;
+  const onPartial = (r: BenchResult) => {
+    partialPath ??= resultPath(r, o.out).replace(/\.json$/, ".partial.json");
+    mkdirSync(dirname(partialPath), { recursive: true });
+    writeFileSync(`${partialPath}.tmp`, `${JSON.stringify(r, null, 1)}\n`);
+    renameSync(`${partialPath}.tmp`, partialPath);
+  };
   if (o.runner === "chrome") {
     const { runChrome } = await import("./chrome.ts");
     result = await runChrome(o, log);
@@ -82,12 +91,14 @@ export async function main(
         runs: o.runs,
         corrupt: o.corrupt,
         flags: o.flags,
+        onPartial,
       });
     } finally {
       release();
     }
   }
   const path = writeResult(result, o.out);
+  if (partialPath) rmSync(partialPath, { force: true });
   const failed = result.kernels.filter((k) => k.status === "failed").length;
   log(
     `\nwrote ${path} (${result.kernels.length} kernel rows, ${failed} failed; ${result.durationS} s)`,

@@ -55,6 +55,8 @@ export async function runPipelines(
   device: GPUDevice,
   timestamps: boolean,
   probe: ProbeResult | null,
+  /** Called with the rows so far after each row ends (the runner's partial result file). */
+  onRow?: (rows: PipelineRow[]) => void,
 ): Promise<PipelineRow[]> {
   const rows: PipelineRow[] = [];
   for (const p of PIPELINES) {
@@ -73,6 +75,7 @@ export async function runPipelines(
       row.status = "skipped";
       row.note = setup;
       ctx.log(`[pipelines] ${p.name}: ${setup}`);
+      onRow?.(rows);
       continue;
     }
     try {
@@ -87,11 +90,16 @@ export async function runPipelines(
       for (const peer of setup.peers ?? []) peer.dispose();
     }
     const t = row.time;
+    const peerText = Object.entries(row.peers ?? {})
+      .map(([n, c]) => (c?.speedup !== undefined ? `${n} ${c.speedup}×` : `${n} ${c?.status}`))
+      .join(", ");
     ctx.log(
       `[pipelines] ${p.name} (${row.config}): ${row.status}` +
         (t ? ` ${t.ms.toFixed(1)} ms (${t.basis})` : "") +
+        (peerText ? ` | ${peerText}` : "") +
         (row.note ? ` — ${row.note}` : ""),
     );
+    onRow?.(rows);
   }
   return rows;
 }
@@ -113,12 +121,22 @@ async function measure(
   }
   let peers: PipelinePeer[] = [...(s.peers ?? [])];
   row.peers = {};
+  // Each phase logs its wall time: on a CPU adapter one peer call can take many minutes.
+  const phase = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const out = await f();
+    ctx.log(`[pipelines]   ${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return out;
+  };
   if (s.output && peers.length) {
-    const ours = await s.output();
+    const ours = await phase("check, ours", () => s.output!());
     const outs = new Map<PipelinePeer, Float32Array>();
     for (const p of peers) {
       try {
-        outs.set(p, await scoped(device, p.name, () => p.output()));
+        outs.set(
+          p,
+          await phase(`check, ${p.name}`, () => scoped(device, p.name, () => p.output())),
+        );
       } catch (e) {
         row.peers[p.name] = { status: "failed", note: (e as Error).message };
       }
@@ -154,9 +172,23 @@ async function measure(
     }
   };
   let slowest = 0;
+  const secs = (ms: number | undefined) =>
+    ms === undefined ? "failed" : `${(ms / 1000).toFixed(1)} s`;
+  const roundLog = (what: string, o: number, ps: [PipelinePeer, RunTime | null][]) =>
+    ctx.log(
+      `[pipelines]   ${what}: ours ${secs(o)}` +
+        ps.map(([p, t]) => `, ${p.name} ${secs(t?.wallMs)}`).join(""),
+    );
   for (let i = 0; i < plan.warmup; i++) {
-    slowest = Math.max(slowest, (await tracedStep(s, timestamps)).wallMs);
-    for (const p of [...peers]) slowest = Math.max(slowest, (await peerRun(p))?.wallMs ?? 0);
+    const o = (await tracedStep(s, timestamps)).wallMs;
+    slowest = Math.max(slowest, o);
+    const ps: [PipelinePeer, RunTime | null][] = [];
+    for (const p of [...peers]) {
+      const t = await peerRun(p);
+      ps.push([p, t]);
+      slowest = Math.max(slowest, t?.wallMs ?? 0);
+    }
+    roundLog(`warm-up ${i + 1}`, o, ps);
   }
   const budget = (2 * plan.caseBudgetS * 1000) / Math.max(slowest, 1e-3);
   const runs = Math.max(2, Math.min(plan.maxRuns, Math.floor(budget)));
@@ -164,11 +196,14 @@ async function measure(
   const theirs = new Map<PipelinePeer, RunTime[]>(peers.map((p) => [p, []]));
   for (let r = 0; r < runs; r++) {
     ours.push(await tracedStep(s, timestamps));
+    const ps: [PipelinePeer, RunTime | null][] = [];
     for (const p of [...peers]) {
       const t = await peerRun(p);
+      ps.push([p, t]);
       if (t) theirs.get(p)?.push(t);
       else theirs.delete(p);
     }
+    roundLog(`run ${r + 1}/${runs}`, ours[r].wallMs, ps);
   }
   const t = timingOf(ours);
   row.time = t;

@@ -24,7 +24,8 @@ export function loadResults(dir: string, log: (line: string) => void): Map<strin
   const latest = new Map<string, BenchResult>();
   if (!existsSync(dir)) return latest;
   for (const f of readdirSync(dir)
-    .filter((n) => n.endsWith(".json"))
+    // a .partial.json is a run that was stopped (or is still going): not a latest result
+    .filter((n) => n.endsWith(".json") && !n.endsWith(".partial.json"))
     .sort()) {
     let r: BenchResult;
     try {

@@ -20,6 +20,7 @@ import {
   type Mode,
   type PeerInfo,
   type PeerName,
+  type PipelineRow,
   type RunnerName,
   SCHEMA_VERSION,
 } from "./types.ts";
@@ -37,6 +38,11 @@ export interface SuiteOptions {
   runs?: number;
   corrupt?: string;
   flags: string[];
+  /**
+   * Called after each kernel and pipeline row with the result so far (marked partial in its
+   * notes), so a run that is stopped keeps what it measured.
+   */
+  onPartial?(r: BenchResult): void;
 }
 
 export interface Host {
@@ -182,6 +188,34 @@ export async function runSuite(host: Host, o: SuiteOptions): Promise<BenchResult
   }
   for (const i of peerInfos) log(`peer ${i.name}: ${i.status}${i.note ? ` (${i.note})` : ""}`);
 
+  const assemble = (rows: PipelineRow[], runNotes: string[]): BenchResult => ({
+    schema: SCHEMA_VERSION,
+    date: new Date().toISOString(),
+    commit: host.commit,
+    runner: host.runner,
+    mode: o.mode,
+    flags: o.flags,
+    env: {
+      ...env,
+      ...(load0 !== undefined ? { loadavg: [load0, host.loadavg?.() ?? load0] } : {}),
+    },
+    device: deviceInfo,
+    probe,
+    peers: peerInfos,
+    kernels,
+    pipelines: rows,
+    notes: runNotes,
+    durationS: Math.round((performance.now() - started) / 1000),
+  });
+  let pipelinesSoFar: PipelineRow[] = [];
+  const partial = () =>
+    o.onPartial?.(
+      assemble(pipelinesSoFar, [
+        ...notes,
+        "partial result: written while the run was still going; rows after the last one are missing",
+      ]),
+    );
+
   // Kernels.
   const cases = kernelCases(o.mode, p, sel.families);
   const ctx: KernelContext = { device, timestamps, probe, plan: p, corrupt: o.corrupt, log };
@@ -200,6 +234,7 @@ export async function runSuite(host: Host, o: SuiteOptions): Promise<BenchResult
     );
     kernels.push(row);
     log(`[kernels ${i + 1}/${cases.length}] ${describe(row)}`);
+    partial();
   }
 
   // Pipelines.
@@ -215,7 +250,17 @@ export async function runSuite(host: Host, o: SuiteOptions): Promise<BenchResult
     log,
   };
   const pipelines = sel.pipelines.size
-    ? await runPipelines(pctx, (n) => sel.pipelines.has(n), device, timestamps, probe)
+    ? await runPipelines(
+        pctx,
+        (n) => sel.pipelines.has(n),
+        device,
+        timestamps,
+        probe,
+        (rows) => {
+          pipelinesSoFar = rows;
+          partial();
+        },
+      )
     : [];
 
   // Late peers: their own phase, our engine re-timed beside them for the ratio.
@@ -249,25 +294,7 @@ export async function runSuite(host: Host, o: SuiteOptions): Promise<BenchResult
     notes.push(
       "CPU adapter: kernel speeds say nothing about GPUs; ratios between engines on the same adapter do.",
     );
-  const result: BenchResult = {
-    schema: SCHEMA_VERSION,
-    date: new Date().toISOString(),
-    commit: host.commit,
-    runner: host.runner,
-    mode: o.mode,
-    flags: o.flags,
-    env: {
-      ...env,
-      ...(load0 !== undefined ? { loadavg: [load0, host.loadavg?.() ?? load0] } : {}),
-    },
-    device: deviceInfo,
-    probe,
-    peers: peerInfos,
-    kernels,
-    pipelines,
-    notes,
-    durationS: Math.round((performance.now() - started) / 1000),
-  };
+  const result = assemble(pipelines, notes);
   const problems = checkResult(result);
   if (problems.length)
     throw new Error(`the result does not match its schema: ${problems.join("; ")}`);

@@ -3,7 +3,15 @@
 
 import { concat, flip, tensor, tidy } from "@sheep/tensor";
 import { describe, expect, test } from "vitest";
-import { attack, classIndex, classLoss, epsilonSweep, predict } from "../src/index.ts";
+import {
+  type AttackProgress,
+  attack,
+  attackAsync,
+  classIndex,
+  classLoss,
+  epsilonSweep,
+  predict,
+} from "../src/index.ts";
 import { loadMnistDigits, loadSmallClassifierFile } from "../src/node.ts";
 import { linearModel } from "./hand-models.ts";
 import { testImage, tinyModel, useWebGPU } from "./helpers.ts";
@@ -91,6 +99,48 @@ function testDigits(n: number) {
   }
   return { images, labels };
 }
+
+describe("attackAsync", () => {
+  test("makes attack()'s images, reports each step's loss, and stops where it is told", async () => {
+    const model = tinyModel(3);
+    const img = testImage(16, 16);
+    const x = concat([img, flip(img, [3])], 0);
+    const labels = predict(model, x);
+    const o = { eps: 0.03, steps: 4, labels, seed: 7 };
+    const sync = await attack(model, x, "pgd", o).data();
+    const seen: AttackProgress[] = [];
+    const adv = await attackAsync(model, x, "pgd", { ...o, onProgress: (p) => void seen.push(p) });
+    const got = await adv.data();
+    expect(Math.max(...got.map((v, i) => Math.abs(v - sync[i])))).toBeLessThan(1e-6);
+    expect(seen.map((p) => `${p.step}/${p.steps}`)).toEqual(["1/4", "2/4", "3/4", "4/4"]);
+    // each reported loss is the true classes' summed cross-entropy at the step's start
+    const loss = (t: typeof x) =>
+      tidy(() => classLoss(model.forward(model.preprocess(t), ["logits"]).get("logits")!, labels));
+    const start = attack(model, x, "pgd", { ...o, steps: 1, stepSize: 1e-30 });
+    expect(seen[0].loss).toBeCloseTo(await loss(start).item(), 4);
+    expect(seen.at(-1)!.loss).toBeGreaterThan(seen[0].loss);
+
+    // stopped after step 2: the images of step 2, and no step after it
+    const stop = new AbortController();
+    const calls: number[] = [];
+    const two = await attackAsync(model, x, "pgd", {
+      ...o,
+      signal: stop.signal,
+      onProgress: (p) => {
+        calls.push(p.step);
+        if (p.step === 2) stop.abort();
+      },
+    });
+    const twoSync = await attack(model, x, "pgd", {
+      ...o,
+      stepSize: (2.5 * 0.03) / 4,
+      steps: 2,
+    }).data();
+    expect(calls).toEqual([1, 2]);
+    const twoGot = await two.data();
+    expect(Math.max(...twoGot.map((v, i) => Math.abs(v - twoSync[i])))).toBeLessThan(1e-6);
+  });
+});
 
 describe("the shipped LeNet", () => {
   // Measured on lavapipe: 27 of 32 test digits (84%) reach their target class (label + 1) with

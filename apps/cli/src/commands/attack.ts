@@ -5,7 +5,7 @@
 import {
   ATTACK_METHODS,
   type AttackMethod,
-  attack,
+  attackAsync,
   checkAttackOptions,
   classIndex,
   epsilonSweep,
@@ -192,7 +192,13 @@ export const attackCommand: Command = {
     const before = await topClasses(model, x);
     const steps = m === "fgsm" ? 1 : (opts.steps ?? 10);
     const bar = new ProgressBar(`${m}`, steps);
-    const adv = attack(model, x, m, { ...opts, target, onStep: (s) => bar.update(s) });
+    // one step at a time, so the bar moves as the GPU finishes each step and shows the loss
+    const lossName = target === undefined ? "loss of the true class" : "loss of the target";
+    const adv = await attackAsync(model, x, m, {
+      ...opts,
+      target,
+      onProgress: (p) => bar.update(p.step, `${lossName} ${p.loss.toFixed(3)}`),
+    });
     const after = await topClasses(model, adv);
     bar.finish();
     const goal =

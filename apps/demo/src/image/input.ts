@@ -33,11 +33,14 @@ export class ImageInput {
    * @param info the device (for the size check), asked each time: it changes after recovery
    * @param sampleSide the sample's side in pixels
    * @param onChange called with each new picture
+   * @param giveSizeAdvice false on pages that resize every picture to a fixed side themselves (the
+   *   attack page's 224²): the device's size and time advice does not apply there
    */
   constructor(
     private readonly info: () => BackendInfo,
     private readonly sampleSide: number,
     private readonly onChange: () => void,
+    private readonly giveSizeAdvice = true,
   ) {
     this.canvas = h("canvas", { class: "input-canvas", width: 1, height: 1 });
     this.caption = h("div", { class: "caption" });
@@ -158,7 +161,7 @@ export class ImageInput {
 
   /** Offer to downscale when the picture is too big (or too slow) for this device. */
   checkSize(): void {
-    const advice = this.problem();
+    const advice = this.giveSizeAdvice ? this.problem() : null;
     if (!advice) {
       this.notice.hidden = true;
       return;

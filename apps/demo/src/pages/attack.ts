@@ -7,7 +7,7 @@
 import {
   ATTACK_METHODS,
   type AttackMethod,
-  attack,
+  attackAsync,
   BrushOcclusion,
   classIndex,
   type DreamModel,
@@ -18,7 +18,7 @@ import { tensor } from "@sheep/tensor";
 import { deviceInfo } from "../engine/device.ts";
 import { canvasToRgba, drawNCHW, hostImage, resizeRgba } from "../image/canvas.ts";
 import { ImageInput } from "../image/input.ts";
-import { jobRunning, runJob } from "../jobs.ts";
+import { jobRunning, runJob, stopJob } from "../jobs.ts";
 import type { Models } from "../models/registry.ts";
 import { describe } from "../ui/banner.ts";
 import {
@@ -65,7 +65,8 @@ export function attackPage(models: Models): HTMLElement {
   const liveNote = h("p", { class: "muted small", id: "attack-live", role: "status" });
   let clean: NCHW = { shape: [1, 3, side, side], data: new Float32Array(3 * side * side) };
   let brush: BrushOcclusion | null = null;
-  const input = new ImageInput(deviceInfo, side, () => setPhoto());
+  // every photo is resized to the network's side here: no size advice
+  const input = new ImageInput(deviceInfo, side, () => setPhoto(), false);
 
   function setPhoto(): void {
     const rgba = resizeRgba(canvasToRgba(input.canvas), side, side);
@@ -185,7 +186,7 @@ export function attackPage(models: Models): HTMLElement {
     runJob({
       name: "Attack",
       progress,
-      run: async () => {
+      run: async (signal) => {
         const e = checkedNumber(eps, "ε");
         const m = method.value as AttackMethod;
         const n = m === "fgsm" ? 1 : checkedNumber(steps, "Steps");
@@ -197,14 +198,26 @@ export function attackPage(models: Models): HTMLElement {
           throw new FormError(`Target class: ${(err as Error).message}`);
         }
         const x = tensor(clean.data, { shape: [...clean.shape] });
-        const out = attack(classifier, x, m, { eps: e, steps: n, target: goal, seed: 0 });
+        const lossName = goal === undefined ? "loss of the true class" : "loss of the target";
+        // step by step: the bar moves as each step finishes, and Stop keeps the last one
+        const out = await attackAsync(classifier, x, m, {
+          eps: e,
+          steps: n,
+          target: goal,
+          seed: 0,
+          signal,
+          onProgress: (p) => progress.update(p.step, p.steps, `${lossName} ${p.loss.toFixed(3)}`),
+        }).catch((err) => {
+          x.dispose();
+          throw err;
+        });
         try {
           const image = await hostImage(out);
           drawNCHW(adv, image);
           const biggest = drawPerturbation(diff, clean, image);
           const ranked = await topClasses(classifier, out);
           showTop(advTop, ranked);
-          progress.update(n, n);
+          if (!signal.aborted) progress.update(n, n);
           return `${m.toUpperCase()} ε = ${e}, max |δ| = ${biggest.toFixed(4)} → ${ranked[0].label.split(",")[0]}`;
         } finally {
           x.dispose();
@@ -266,6 +279,17 @@ export function attackPage(models: Models): HTMLElement {
               onclick: runAttack,
             },
             "Attack",
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              id: "attack-stop",
+              disabled: true,
+              dataset: { stop: "" },
+              onclick: stopJob,
+            },
+            "Stop",
           ),
         ),
         progress.el,

@@ -83,17 +83,24 @@ function randomStart(x0: Tensor, eps: number, norm: Norm, seed?: number): Tensor
   return x0.add(dir.div(l2(dir)).mul(radius));
 }
 
-/**
- * Adversarial images for a batch x [N, C, H, W] in [0, 1]. `labels` are the true classes (the
- * untargeted attacks push away from them); default the model's own predictions on x.
- * Returns a new tensor; x is left as it was.
- */
-export function attack(
+/** Where an attack is, after each step (attackAsync). */
+export interface AttackProgress {
+  step: number;
+  steps: number;
+  /**
+   * The summed cross-entropy over the batch at the image the step started from: of the true
+   * classes (untargeted: it should rise) or of the target (targeted: it should fall).
+   */
+  loss: number;
+}
+
+/** One attack, set up: the starting point and one step (shared by attack and attackAsync). */
+function planAttack(
   model: DreamModel,
   x: Tensor,
   method: AttackMethod,
   o: AttackOptions & { labels?: Labels },
-): Tensor {
+) {
   checkAttackOptions(method, o);
   const norm = o.norm ?? "linf";
   const targeted = o.target !== undefined;
@@ -109,20 +116,87 @@ export function attack(
   );
   const steps = method === "fgsm" ? 1 : (o.steps ?? 10);
   const alpha = method === "fgsm" ? o.eps : (o.stepSize ?? (2.5 * o.eps) / steps);
-  const start = o.randomStart ?? method === "pgd";
-  let xa = tidy(() =>
-    start && o.eps > 0 ? project(randomStart(x, o.eps, norm, o.seed), x, o.eps, norm) : x.add(0),
-  );
-  for (let s = 0; s < steps; s++) {
-    const next = tidy(() => {
-      const { grads } = lossAndGrad(xa);
-      return project(xa.add(steepest(grads[0], alpha, norm)), x, o.eps, norm);
-    });
-    xa.dispose();
-    xa = next;
-    o.onStep?.(s + 1, steps);
+  const randomly = o.randomStart ?? method === "pgd";
+  return {
+    steps,
+    sign,
+    start: () =>
+      tidy(() =>
+        randomly && o.eps > 0
+          ? project(randomStart(x, o.eps, norm, o.seed), x, o.eps, norm)
+          : x.add(0),
+      ),
+    /** The next image and the (signed) loss at xa; xa is left as it was. */
+    step: (xa: Tensor) =>
+      tidy(() => {
+        const { value, grads } = lossAndGrad(xa);
+        return { next: project(xa.add(steepest(grads[0], alpha, norm)), x, o.eps, norm), value };
+      }),
+    dispose: () => y.dispose(),
+  };
+}
+
+/**
+ * Adversarial images for a batch x [N, C, H, W] in [0, 1]. `labels` are the true classes (the
+ * untargeted attacks push away from them); default the model's own predictions on x.
+ * Returns a new tensor; x is left as it was. The steps are only enqueued here: `onStep` runs as
+ * each is recorded, before the GPU has done it (attackAsync waits for each step).
+ */
+export function attack(
+  model: DreamModel,
+  x: Tensor,
+  method: AttackMethod,
+  o: AttackOptions & { labels?: Labels },
+): Tensor {
+  const plan = planAttack(model, x, method, o);
+  let xa = plan.start();
+  try {
+    for (let s = 0; s < plan.steps; s++) {
+      const { next, value } = plan.step(xa);
+      value.dispose();
+      xa.dispose();
+      xa = next;
+      o.onStep?.(s + 1, plan.steps);
+    }
+  } finally {
+    plan.dispose();
   }
-  y.dispose();
+  return xa;
+}
+
+/**
+ * attack(), one step at a time: after each step it reads the loss back (so the step has run),
+ * reports it, and stops early when `signal` aborts — returning the last finished step's images,
+ * which are inside the ball like any step's. A page or a CLI progress bar uses this one.
+ */
+export async function attackAsync(
+  model: DreamModel,
+  x: Tensor,
+  method: AttackMethod,
+  o: AttackOptions & {
+    labels?: Labels;
+    signal?: AbortSignal;
+    onProgress?: (p: AttackProgress) => void | Promise<void>;
+  },
+): Promise<Tensor> {
+  const plan = planAttack(model, x, method, o);
+  let xa = plan.start();
+  try {
+    for (let s = 0; s < plan.steps && !o.signal?.aborted; s++) {
+      const { next, value } = plan.step(xa);
+      xa.dispose();
+      xa = next;
+      // freed also when the read fails (a lost device)
+      const loss = plan.sign * (await value.item().finally(() => value.dispose()));
+      o.onStep?.(s + 1, plan.steps);
+      await o.onProgress?.({ step: s + 1, steps: plan.steps, loss });
+    }
+  } catch (e) {
+    xa.dispose();
+    throw e;
+  } finally {
+    plan.dispose();
+  }
   return xa;
 }
 
