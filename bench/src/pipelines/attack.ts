@@ -1,7 +1,8 @@
 // Attack and attribution pipelines on GoogLeNet (shipped weights) at 224²:
 //   occlusion-224    one occlusion map: every 32² window at stride 8 (25 × 25 = 625 windows;
-//                    7 × 7 at stride 32 in a CPU adapter's quick run) greyed out, the copies run through the net in batches of one row of windows
-//                    (25), softmax, the target class's probability per window — what
+//                    7 × 7 at stride 32 in a CPU adapter's quick run) greyed out, the copies
+//                    run through the net in batches of 25 (a row of windows at stride 8),
+//                    softmax, the target class's probability per window — what
 //                    @sheep/algorithms occlusion() dispatches (its host-side averaging aside);
 //   pgd20-googlenet  one PGD-20 attack: 20 × (forward, cross-entropy, gradient to the image,
 //                    signed step, projection onto the ε-ball and [0, 1]) — attack()'s loop
@@ -93,7 +94,8 @@ const occlusionMap: PipelineBench = {
     // A CPU adapter's quick run scores 7 × 7 windows (stride 32): the 625-window map is a TFLOP,
     // half an hour per run on a loaded 2-core machine. Full mode (and any GPU) runs all 625.
     const cpuQuick = ctx.cpu && ctx.mode === "quick";
-    const [window, stride, batch] = cpuQuick ? [32, 32, 7] : [32, 8, 25];
+    // Batches of 25 either way (the full map's rows of windows; occlusion() batches 32).
+    const [window, stride, batch] = cpuQuick ? [32, 32, 25] : [32, 8, 25];
     const s = starts(SIDE, window, stride);
     const boxes = s.flatMap((top) => s.map((left): [number, number] => [top, left]));
     const parts = Array.from({ length: Math.ceil(boxes.length / batch) }, (_, i) =>

@@ -305,6 +305,12 @@ export const cases: { [K in OpName]: Case[] } = {
       noFd: BIG_NO_FD,
       tol: { rtol: 1e-4, atol: 1e-5 },
     },
+    {
+      inputs: [f(9, 128), f(128, 1900)],
+      label: "as a 1×1 conv: a few rows (M = 9, a classifier over a small batch)",
+      noFd: BIG_NO_FD,
+      tol: { rtol: 1e-4, atol: 1e-5 },
+    },
     { inputs: [f(0, 4), f(4, 3)], label: "empty" },
     { inputs: [f(3, 0), f(0, 2)], label: "K = 0" },
   ],
@@ -316,6 +322,16 @@ export const cases: { [K in OpName]: Case[] } = {
       inputs: [f(3, 2)],
       call: (x) => concat([x.T.exp(), x.T], 0),
       label: "lazy and transposed inputs",
+    },
+    {
+      inputs: [f(2, 3, 4, 5), f(2, 1, 4, 5), f(2, 2, 4, 5)],
+      attrs: { dim: 1 },
+      label: "channels of a batch (the write merges to [N, C·H·W])",
+    },
+    {
+      inputs: [f(3, 1, 2, 4), f(3, 1, 3, 4)],
+      attrs: { dim: 2 },
+      label: "rows, past a size-1 dim",
     },
   ],
   pad: [
@@ -352,6 +368,11 @@ export const cases: { [K in OpName]: Case[] } = {
       inputs: [f(4, 70), f(4, 10)],
       attrs: { begin: [0, 69], step: [1, -7] },
       label: "negative step",
+    },
+    {
+      inputs: [f(2, 5, 1, 6), f(2, 3, 1, 6)],
+      attrs: { begin: [0, 1, 0, 0], step: [1, 1, 1, 1] },
+      label: "channels of a batch, with a size-1 dim",
     },
   ],
   ...convCases,

@@ -29,12 +29,15 @@ const MATVEC_KN_COLS = wgslConst(matvecWgsl, "KN_COLS");
 const MATMUL_TILE = wgslConst(matmulWgsl, "TILE");
 
 /**
- * Unbatched matmuls of at least minWork multiply-adds (M, K ≥ 16, N ≥ 64) run as 1×1
+ * Unbatched matmuls of at least minWork multiply-adds (M ≥ minRows, K ≥ 16, N ≥ 64) run as 1×1
  * convolutions through the conv kernels (conv/webgpu/forward.ts: matmulPlan); the rest, and every
  * batched one, through matmul.wgsl. On lavapipe the conv route is about 3× faster from 128³ up
- * and no faster at 64³ (bench-engine/overhead.ts, NOTES in bench-engine/README.md).
+ * and no faster at 64³ (bench-engine/overhead.ts, NOTES in bench-engine/README.md). A classifier
+ * over a few images (M = 5 … 15, past matvec's 4 rows) takes it too: GoogLeNet's [7, 1024] ×
+ * [1024, 1000]ᵀ took 62 ms through matmul.wgsl's 64-row tiles, 7 ms as a conv (packs included)
+ * on lavapipe.
  */
-export const matmulTuning = { viaConv: true, minWork: 128 ** 3 };
+export const matmulTuning = { viaConv: true, minWork: 128 ** 3, minRows: 5 };
 
 /**
  * Elements per thread of shaders/elementwise.wgsl and vec4s per thread of elementwise_vec4.wgsl
@@ -45,6 +48,30 @@ export const matmulTuning = { viaConv: true, minWork: 128 ** 3 };
  * scalar kernel (tests run both).
  */
 export const elementwiseTuning = { perThread: 4, vec4PerThread: 1, vec4: true };
+
+/**
+ * A strided view [shape, strides] with size-1 dims dropped and each dim merged into the one
+ * before it where stride[d−1] = stride[d] · size[d]: the same elements at the same places, in
+ * as few dims as the layout allows (collapseDims' rule for one view).
+ */
+export function mergeView(
+  shape: readonly number[],
+  strides: readonly number[],
+): { shape: number[]; strides: number[] } {
+  const out = { shape: [] as number[], strides: [] as number[] };
+  for (const [d, n] of shape.entries()) {
+    if (n === 1) continue;
+    const k = out.shape.length - 1;
+    if (k >= 0 && out.strides[k] === strides[d] * n) {
+      out.shape[k] *= n;
+      out.strides[k] = strides[d];
+    } else {
+      out.shape.push(n);
+      out.strides.push(strides[d]);
+    }
+  }
+  return out;
+}
 
 export const planners: { [K in keyof Routines]: Planner<K> } = {
   ...convPlanners,
@@ -168,7 +195,11 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         },
       ];
     }
-    const big = a.m * a.n * a.k >= matmulTuning.minWork && Math.min(a.m, a.k) >= 16 && a.n >= 64;
+    const big =
+      a.m * a.n * a.k >= matmulTuning.minWork &&
+      a.m >= matmulTuning.minRows &&
+      a.k >= 16 &&
+      a.n >= 64;
     if (batch === 1 && matmulTuning.viaConv && big) {
       return matmulPlan(a, maxPerDim, ctx, cost.flops, cost.bytes);
     }
@@ -185,10 +216,15 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
     ];
   },
 
-  assign: ({ expr, shape, out, strides }, maxPerDim) => {
+  assign: ({ expr, shape, out, strides: viewStrides }, maxPerDim) => {
     const n = sizeOf(shape);
     if (n === 0) return [];
     checkRank("assign", shape);
+    // The output view with its mergeable dims merged, as collapseDims does for reads: a concat
+    // of [N, C, H, W] into [N, C', H, W] writes through [N, C·H·W] (stride C'·H·W, 1), one
+    // division per element instead of three (CPU adapters do not vectorise them).
+    const merged = mergeView(shape, viewStrides);
+    const strides = merged.strides;
     const kernel = `assign(${exprLabel(expr)})`;
     const s = exprShader(
       assignWgsl,
@@ -205,10 +241,10 @@ export const planners: { [K in keyof Routines]: Planner<K> } = {
         constants: {},
         params: {
           n,
-          rank: shape.length,
+          rank: merged.shape.length,
           outOffset: out.offset,
           rowStride: g.rowStride,
-          shape: pad8(shape),
+          shape: pad8(merged.shape),
           strides: pad8(strides, 0),
           ex: s.ex,
         },
