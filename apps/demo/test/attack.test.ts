@@ -2,7 +2,7 @@
 // 64² (it pools globally, so any side works). Offline: every request goes to the app's own
 // server. The photo gets a top-5; painting over it changes the probabilities; an ε > 0 attack
 // changes the image and reports a top-5; a long PGD can be stopped; a Grad-CAM heatmap renders; the Fashion-MNIST sweep
-// draws its curve from the shipped batch; axe-core finds nothing serious on the page.
+// draws its curve from the shipped batch, and Stop ends a sweep; axe-core finds nothing serious on the page.
 
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -146,6 +146,25 @@ test("the Fashion-MNIST sweep runs on the shipped batch and draws its curve", as
   expect(rows[6]).toBeLessThan(rows[0]);
   expect(await page.$$eval("#sweep-chart svg circle", (c) => c.length)).toBe(7);
   await screenshot(page, "13-attack", true);
+  expect(app.errors).toEqual([]);
+}, 240_000);
+
+test("Stop ends a PGD sweep between batches, keeping the ε values it finished", async () => {
+  const { page } = app;
+  await page.select("#sweep-method", "pgd");
+  await page.click("#sweep-run");
+  // 16 images a batch here: stop once the first ε (the clean accuracy) is in
+  await page.waitForFunction(
+    "Number(document.getElementById('sweep-progress').dataset.done) >= 16",
+    { timeout: 120_000, polling: 50 },
+  );
+  await page.click("#sweep-stop");
+  const text = await waitJob(page, "sweep-progress", 180_000);
+  expect(text).toMatch(/Accuracy against ε stopped after \d+ of 112 images/);
+  const rows = await page.$$eval("#sweep-chart tbody tr", (r) => r.length);
+  expect(rows).toBeGreaterThanOrEqual(1);
+  expect(rows).toBeLessThan(7);
+  await page.select("#sweep-method", "fgsm");
   expect(app.errors).toEqual([]);
 }, 240_000);
 

@@ -176,6 +176,25 @@ describe("the shipped LeNet", () => {
     expect(points[2].accuracy).toBeLessThan(points[1].accuracy);
     expect(points[2].examples.images.length).toBe(4 * 784);
     expect(points[2].examples.labels).toEqual(labels.subarray(0, 4));
+
+    // stopped during the second ε: only the first comes back, and it is the same
+    const stop = new AbortController();
+    const part = await epsilonSweep(
+      model,
+      { images, shape: [n, 1, 28, 28], labels },
+      "fgsm",
+      [0, 0.1, 0.3],
+      {
+        batchSize: 30,
+        keep: 4,
+        signal: stop.signal,
+        onProgress: (done) => {
+          if (done === 90) stop.abort();
+        },
+      },
+    );
+    expect(part.map((p) => p.eps)).toEqual([0]);
+    expect(part[0].correct).toBe(right);
   }, 120_000);
 });
 

@@ -211,11 +211,12 @@ export function sweepSection(): HTMLElement {
     ],
     "fgsm",
   );
+  method.id = "sweep-method";
   const run = () =>
     runJob({
       name: "Accuracy against ε",
       progress,
-      run: async () => {
+      run: async (signal) => {
         progress.phase("loading the Fashion-MNIST classifier and test batch…");
         const { model, data } = await loadFashion();
         const batch = firstOf(data, readNumber(count, 256));
@@ -224,7 +225,9 @@ export function sweepSection(): HTMLElement {
           batchSize: 64,
           seed: 0,
           onProgress: (d, n) => progress.update(d, n),
+          signal,
         });
+        if (!points.length) return "no ε finished";
         const title =
           `${method.value.toUpperCase()} on ${batch.labels.length} Fashion-MNIST test images ` +
           "(fashion-cnn): accuracy % against ε";
@@ -257,6 +260,17 @@ export function sweepSection(): HTMLElement {
           onclick: run,
         },
         "Run the sweep",
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          id: "sweep-stop",
+          disabled: true,
+          dataset: { stop: "" },
+          onclick: stopJob,
+        },
+        "Stop",
       ),
     ),
     progress.el,

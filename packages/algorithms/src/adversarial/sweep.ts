@@ -34,6 +34,8 @@ export interface SweepOptions extends Omit<AttackOptions, "eps" | "target"> {
   /** How many adversarial examples to keep per ε. Default 8. */
   keep?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops between batches; the ε values finished by then come back (an unfinished one does not). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function epsilonSweep(
       predicted: [],
     };
     for (let at = 0; at < n; at += size) {
+      if (o.signal?.aborted) return out;
       const b = Math.min(size, n - at);
       const per = c * h * w;
       const x = tensor(data.images.subarray(at * per, (at + b) * per), { shape: [b, c, h, w] });
