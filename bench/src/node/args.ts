@@ -16,8 +16,9 @@ npm run bench -- report                 Markdown tables + SVG chart from bench/r
   --adapter NAME        node: auto|gpu|lavapipe|swiftshader (default auto);
                         chrome: swiftshader|gpu (default swiftshader)
   --time-box SECONDS    CPU adapters: time for the 224² conv rows (default 900)
-  --runs N              timed runs per kernel case and engine (default: by mode and case time);
-                        more runs steady the medians on a loaded machine
+  --runs N              timed runs per kernel case and engine, and timed rounds per pipeline
+                        (default: by mode and case time); more runs steady the medians on a
+                        loaded machine
   --out FILE            where the JSON goes (default bench/results/<date>_<runner>_<device>_<mode>.json)
   --help`;
 

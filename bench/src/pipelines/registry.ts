@@ -25,6 +25,8 @@ export interface PipelineContext {
   cpu: boolean;
   runner: RunnerName;
   plan: Plan;
+  /** Timed rounds per pipeline when --runs says so (else by the slowest engine's time, ≥ 2). */
+  runs?: number;
   /** TF.js, when a TF.js peer is loaded, with the backends that are. */
   tf: Tf | null;
   tfBackends: ("webgpu" | "wasm")[];

@@ -191,7 +191,7 @@ async function measure(
     roundLog(`warm-up ${i + 1}`, o, ps);
   }
   const budget = (2 * plan.caseBudgetS * 1000) / Math.max(slowest, 1e-3);
-  const runs = Math.max(2, Math.min(plan.maxRuns, Math.floor(budget)));
+  const runs = ctx.runs ?? Math.max(2, Math.min(plan.maxRuns, Math.floor(budget)));
   const ours: OursRun[] = [];
   const theirs = new Map<PipelinePeer, RunTime[]>(peers.map((p) => [p, []]));
   for (let r = 0; r < runs; r++) {

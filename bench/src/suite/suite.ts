@@ -243,6 +243,7 @@ export async function runSuite(host: Host, o: SuiteOptions): Promise<BenchResult
     cpu,
     runner: host.runner,
     plan: p,
+    ...(o.runs ? { runs: o.runs } : {}),
     tf,
     tfBackends,
     faceWeights: host.faceWeights,

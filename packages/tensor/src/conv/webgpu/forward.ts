@@ -42,6 +42,8 @@ export const forwardTuning = {
   smallPlane: 128,
   /** With ≥ 128 output channels, lanes over channels also where pixel tiles fill below this. */
   minPixelFill: 0.9,
+  /** …and only where the small kernel's pixel × channel tiles fill better than the plain one's. */
+  byChannelFill: true,
   subgroups: true,
 };
 
@@ -132,9 +134,20 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
   // How full the last tile of WG_1D·tp pixels is, over all tiles: 28² = 784 pixels fill 4 tiles of
   // 256 to 77%, 32² fills them exactly.
   const pixelTile = WG_1D * T.tp;
-  const fill = plane / (Math.ceil(plane / pixelTile) * pixelTile);
+  const fillOf = (n: number, tile: number) => n / (Math.ceil(n / tile) * tile);
+  const fill = fillOf(plane, pixelTile);
+  // The small kernel's tiles are 8·tq pixels by WG_1D·to channels: with 144 or 208 output
+  // channels its second channel tile is mostly idle, where the plain kernel's 16-channel tiles
+  // fill. Lanes over channels only where their tiles fill better than lanes over pixels'.
+  const tm = c.cout <= 8 ? 8 : T.tm;
+  const smallFill = fillOf(plane, 8 * T.tq) * fillOf(c.cout, WG_1D * T.to);
+  const plainFill = fill * fillOf(c.cout, tm);
   const small =
-    allowSmall && (plane <= T.smallPlane || (c.cout >= WG_1D * T.to && fill < T.minPixelFill));
+    allowSmall &&
+    (plane <= T.smallPlane ||
+      (c.cout >= WG_1D * T.to &&
+        fill < T.minPixelFill &&
+        (!T.byChannelFill || smallFill > plainFill)));
   if (small) {
     const { to } = T;
     const tq = plane <= 16 ? 2 : T.tq;
@@ -150,7 +163,6 @@ function kernelFor(c: Conv, sg: boolean, allowSmall = true) {
     };
   }
   const { tp } = T;
-  const tm = c.cout <= 8 ? 8 : T.tm;
   return {
     label: `${c.name} ${tm}×${WG_1D * tp}${tail}`,
     source: fillTemplate(convWgsl, { tp, tm, ...laneSlots(sg, "w") }, c.name),
