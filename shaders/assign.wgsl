@@ -1,7 +1,7 @@
 // assign.wgsl — write a fused expression into a strided view of an existing buffer.
 //
-// One thread per element of the expression's shape (up to 8 dims): thread i computes its
-// coordinates c, then writes value(i) to out[outOffset + Σ c[d] · strides[d]]. The planner
+// Element i of the expression's shape (up to 8 dims) has coordinates c in the view and goes to
+// out[outOffset + Σ c[d] · strides[d]]: its thread writes value(i) there. The planner
 // merges the view's dims first (size-1 dims dropped, contiguous neighbours joined). Concat runs it
 // once per input (each into its slab of the output); the gradient of a strided slice uses it to
 // scatter g into zeros. Threads form a 2-D grid of 64-wide workgroups and each writes PER
