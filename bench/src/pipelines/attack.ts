@@ -132,16 +132,20 @@ const occlusionMap: PipelineBench = {
         owned.push(rows, cols);
         return { rows, cols };
       });
-      return () =>
-        tf.tidy(() =>
-          tf.concat(
-            tfMasks.map((m) => {
-              const copies = tf.mul(xt, tf.sub(1, tf.mul(m.rows, m.cols)));
-              const p = tf.softmax(f(copies) as never);
-              return tf.reshape(tf.slice(p, [0, target], [-1, 1]), [-1]);
-            }),
-          ),
+      // one tidy per batch, as ours: a batch's activations are freed before the next is run (one
+      // tidy around all 25 batches of the full map held ~24 GB and was killed for memory)
+      return () => {
+        const parts = tfMasks.map((m) =>
+          tf.tidy(() => {
+            const copies = tf.mul(xt, tf.sub(1, tf.mul(m.rows, m.cols)));
+            const p = tf.softmax(f(copies) as never);
+            return tf.reshape(tf.slice(p, [0, target], [-1, 1]), [-1]);
+          }),
         );
+        const all = tf.concat(parts);
+        for (const t of parts) t.dispose();
+        return all;
+      };
     });
     return {
       config: `224×224, window ${window}, stride ${stride}: ${boxes.length} windows in batches of ${batch}, real weights`,
@@ -208,15 +212,19 @@ const pgd20: PipelineBench = {
       const lossOf = (xa: TfTensor) =>
         tf.neg(tf.sum(tf.mul(tf.logSoftmax(f(tf.sub(tf.mul(xa, 255), MEAN)) as never), onehot)));
       const grad = tf.grad(lossOf);
-      return () =>
-        tf.tidy(() => {
-          let xa: TfTensor = xt;
-          for (let s = 0; s < steps; s++) {
-            const moved = tf.add(xa, tf.mul(tf.sign(grad(xa)), alpha));
-            xa = tf.clipByValue(tf.add(xt, tf.clipByValue(tf.sub(moved, xt), -eps, eps)), 0, 1);
-          }
-          return xa;
-        });
+      // one tidy per step, as ours: a step's activations and gradients are freed before the next
+      return () => {
+        let xa: TfTensor = xt;
+        for (let s = 0; s < steps; s++) {
+          const prev = xa;
+          xa = tf.tidy(() => {
+            const moved = tf.add(prev, tf.mul(tf.sign(grad(prev)), alpha));
+            return tf.clipByValue(tf.add(xt, tf.clipByValue(tf.sub(moved, xt), -eps, eps)), 0, 1);
+          });
+          if (prev !== xt) prev.dispose();
+        }
+        return xa;
+      };
     });
     return {
       config: `224×224, ${steps === 20 ? "20 steps" : `${steps} of PGD-20's steps (a CPU adapter's quick run)`}, ε 8/255, α 2/255, untargeted (class ${label}), real weights`,
