@@ -26,7 +26,13 @@ import { tfPrepared, tfWebGpuBackend } from "../peers/tfjs.ts";
 import type { Tf, TfTensor } from "../suite/case.ts";
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, permuteHost, uniform } from "../suite/data.ts";
 import { loadGoogLeNet, type Net, tfGoogLeNet } from "./googlenet.ts";
-import type { PipelineBench, PipelineContext, PipelinePeer, PipelineSetup } from "./registry.ts";
+import {
+  firstOutput,
+  type PipelineBench,
+  type PipelineContext,
+  type PipelinePeer,
+  type PipelineSetup,
+} from "./registry.ts";
 
 const SIDE = 224;
 /** GoogLeNet's classifier needs 224² (a fixed 7×7 pool5): too slow for the smoke test's seconds. */
@@ -150,12 +156,7 @@ const occlusionMap: PipelineBench = {
     return {
       config: `224×224, window ${window}, stride ${stride}: ${boxes.length} windows in batches of ${batch}, real weights`,
       step: run,
-      async output() {
-        const [y] = run();
-        const d = (await y.data()) as Float32Array;
-        y.dispose();
-        return d;
-      },
+      output: firstOutput(run),
       tol: 1e-3,
       peers,
       dispose() {
@@ -229,12 +230,7 @@ const pgd20: PipelineBench = {
     return {
       config: `224×224, ${steps === 20 ? "20 steps" : `${steps} of PGD-20's steps (a CPU adapter's quick run)`}, ε 8/255, α 2/255, untargeted (class ${label}), real weights`,
       step: run,
-      async output() {
-        const [out] = run();
-        const d = (await out.data()) as Float32Array;
-        out.dispose();
-        return d;
-      },
+      output: firstOutput(run),
       // sign(∇) flips where a gradient entry is ~0 and the engines round differently: such a
       // pixel moves 2α the other way; a few of them are far below this on a whole image
       tol: 1e-2,

@@ -8,7 +8,13 @@ import { tfPrepared, tfWebGpuBackend } from "../peers/tfjs.ts";
 import type { Tf, TfTensor } from "../suite/case.ts";
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, OIHW_TO_HWIO, permuteHost, uniform } from "../suite/data.ts";
 import { missing, models } from "./modules.ts";
-import type { PipelineBench, PipelineContext, PipelinePeer, PipelineSetup } from "./registry.ts";
+import {
+  firstOutput,
+  type PipelineBench,
+  type PipelineContext,
+  type PipelinePeer,
+  type PipelineSetup,
+} from "./registry.ts";
 
 /** The slice of @sheep/models these pipelines use, loosely typed (see modules.ts). */
 interface CaffeApi {
@@ -207,12 +213,7 @@ const forward: PipelineBench = {
     return {
       config: `batch 1, ${side}×${side}, to ${tap}, real weights`,
       step: run,
-      async output() {
-        const [y] = run();
-        const d = (await y.data()) as Float32Array;
-        y.dispose();
-        return d;
-      },
+      output: firstOutput(run),
       tol: 1e-3,
       peers: await tfPeers(ctx, net, image, side, tap, true, (tf, f, xt) => tf.tidy(() => f(xt))),
       dispose() {

@@ -87,3 +87,15 @@ export function pipelineSide(ctx: PipelineContext): number {
   if (ctx.mode === "tiny") return 32;
   return ctx.cpu && ctx.mode === "quick" ? 64 : 224;
 }
+
+/** A setup's `output`: one step, its first tensor read back, the step's tensors disposed. */
+export function firstOutput(step: () => Tensor[]): () => Promise<Float32Array> {
+  return async () => {
+    const outs = step();
+    try {
+      return (await outs[0].data()) as Float32Array;
+    } finally {
+      for (const t of outs) t.dispose();
+    }
+  };
+}

@@ -8,8 +8,14 @@ import { tfPrepared, tfWebGpuBackend } from "../peers/tfjs.ts";
 import type { Tf, TfTensor } from "../suite/case.ts";
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, OIHW_TO_HWIO, permuteHost, uniform } from "../suite/data.ts";
 import { type HostWeights, missing, models } from "./modules.ts";
-import type { PipelineBench, PipelineContext, PipelinePeer, PipelineSetup } from "./registry.ts";
-import { pipelineSide } from "./registry.ts";
+import {
+  firstOutput,
+  type PipelineBench,
+  type PipelineContext,
+  type PipelinePeer,
+  type PipelineSetup,
+  pipelineSide,
+} from "./registry.ts";
 
 /** VGG16's features: channels per conv, "M" for a 2×2 max-pool (torchvision's cfg "D"); the
  * TF.js copy takes the real channel counts from the weights. */
@@ -149,12 +155,7 @@ const forward: PipelineBench = {
     return {
       config: `batch 1, ${side}×${side}, ${widths()}random weights`,
       step: run,
-      async output() {
-        const [y] = run();
-        const d = (await y.data()) as Float32Array;
-        y.dispose();
-        return d;
-      },
+      output: firstOutput(run),
       tol: 1e-3,
       peers: await tfPeers(ctx, image, side, POOL5, true, (tf, net, xt) => tf.tidy(() => net(xt))),
       dispose() {
